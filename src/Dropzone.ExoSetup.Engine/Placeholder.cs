@@ -1,0 +1,1 @@
+namespace Dropzone.ExoSetup.Engine { internal static class Placeholder {} }

@@ -1,0 +1,48 @@
+namespace TenantEmulator;
+
+public sealed record EmulatorOptions(string TenantFile, int Port, string? PortFile, int? ParentPid)
+{
+    public static EmulatorOptions Parse(string[] args)
+    {
+        string? tenant = null, portFile = null;
+        int port = 0;
+        int? parentPid = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--tenant": tenant = Next(); break;
+                case "--port": port = int.Parse(Next()); break;
+                case "--port-file": portFile = Next(); break;
+                case "--parent-pid": parentPid = int.Parse(Next()); break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'");
+            }
+        }
+        if (tenant is null) throw new ArgumentException("--tenant <file.json> is required");
+        return new EmulatorOptions(tenant, port, portFile, parentPid);
+    }
+}
+
+public static class ParentWatch
+{
+    public static void ExitWhenGone(int? parentPid, WebApplication app)
+    {
+        if (parentPid is null) return;
+        var thread = new Thread(() =>
+        {
+            while (true)
+            {
+                try
+                {
+                    using var p = System.Diagnostics.Process.GetProcessById(parentPid.Value);
+                    if (p.HasExited) break;
+                }
+                catch (ArgumentException) { break; }
+                Thread.Sleep(500);
+            }
+            app.Lifetime.StopApplication();
+        }) { IsBackground = true, Name = "parent-watch" };
+        thread.Start();
+    }
+}

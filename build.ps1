@@ -1,0 +1,227 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+Builds, tests and packages Dropzone.ExoSetup.
+
+.DESCRIPTION
+Tasks:
+  Build    (default) publish the cmdlet and engine assemblies and assemble out/Dropzone.ExoSetup
+  Test     Build, then the xunit suites and the Pester suite (in a fresh pwsh); ends with
+           one line "N passed, N failed" and exits non-zero on any failure
+  Demo     not yet: the end-to-end demo against the tenant emulator
+  Bench    not yet: the benchmark against the hand-run procedure
+  Package  not yet: the PowerShell Gallery package
+  Clean    remove out/ and every bin/ and obj/
+
+A fresh machine needs only the .NET SDK: run `dotnet tool restore` first, then
+`dotnet pwsh ./build.ps1 <Task>`. Everything else (NuGet packages, Pester) is restored here.
+
+.EXAMPLE
+dotnet tool restore && dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'Dropzone.ExoSetup'
+$PublishOut = Join-Path $Out 'publish'
+$ResultsOut = Join-Path $Out 'test-results'
+$EmulatorOut = Join-Path $Out 'tools/TenantEmulator'
+$PesterVersion = '5.7.1'
+
+# The engine's dependencies that ship in dependencies/. Every DLL the engine's publish produces is
+# either here or in $RuntimeProvided; anything else fails the build, so a new dependency is a
+# decision, not an accident.
+$ShippedDependencies = @(
+    'Dropzone.ExoSetup.Engine.dll'
+    'Azure.Core.dll'
+    'Azure.Identity.dll'
+    'Microsoft.Bcl.AsyncInterfaces.dll'
+    'Microsoft.Bcl.Cryptography.dll'
+    'Microsoft.Bcl.TimeProvider.dll'
+    'Microsoft.Extensions.Configuration.Abstractions.dll'
+    'Microsoft.Extensions.DependencyInjection.Abstractions.dll'
+    'Microsoft.Extensions.Diagnostics.Abstractions.dll'
+    'Microsoft.Extensions.FileProviders.Abstractions.dll'
+    'Microsoft.Extensions.Hosting.Abstractions.dll'
+    'Microsoft.Extensions.Logging.Abstractions.dll'
+    'Microsoft.Extensions.Options.dll'
+    'Microsoft.Extensions.Primitives.dll'
+    'Microsoft.Graph.Core.dll'
+    'Microsoft.Graph.dll'
+    'Microsoft.IO.RecyclableMemoryStream.dll'
+    'Microsoft.Identity.Client.Extensions.Msal.dll'
+    'Microsoft.Identity.Client.dll'
+    'Microsoft.IdentityModel.Abstractions.dll'
+    'Microsoft.IdentityModel.JsonWebTokens.dll'
+    'Microsoft.IdentityModel.Logging.dll'
+    'Microsoft.IdentityModel.Protocols.OpenIdConnect.dll'
+    'Microsoft.IdentityModel.Protocols.dll'
+    'Microsoft.IdentityModel.Tokens.dll'
+    'Microsoft.IdentityModel.Validators.dll'
+    'Microsoft.Kiota.Abstractions.dll'
+    'Microsoft.Kiota.Authentication.Azure.dll'
+    'Microsoft.Kiota.Http.HttpClientLibrary.dll'
+    'Microsoft.Kiota.Serialization.Form.dll'
+    'Microsoft.Kiota.Serialization.Json.dll'
+    'Microsoft.Kiota.Serialization.Multipart.dll'
+    'Microsoft.Kiota.Serialization.Text.dll'
+    'Std.UriTemplate.dll'
+    'System.ClientModel.dll'
+    'System.IdentityModel.Tokens.Jwt.dll'
+    'System.Memory.Data.dll'
+    'System.Security.Cryptography.ProtectedData.dll'
+)
+
+# netstandard2.0 polyfills that PowerShell 7.4+ (.NET 8+) already has. They must come from the
+# runtime, or their types would not match the ones PowerShell and the cmdlet assembly use.
+$RuntimeProvided = @(
+    'Microsoft.CSharp.dll'
+    'System.Buffers.dll'
+    'System.ComponentModel.Annotations.dll'
+    'System.Diagnostics.DiagnosticSource.dll'
+    'System.Formats.Asn1.dll'
+    'System.IO.FileSystem.AccessControl.dll'
+    'System.IO.Pipelines.dll'
+    'System.Memory.dll'
+    'System.Numerics.Vectors.dll'
+    'System.Runtime.CompilerServices.Unsafe.dll'
+    'System.Security.AccessControl.dll'
+    'System.Security.Cryptography.Cng.dll'
+    'System.Security.Principal.Windows.dll'
+    'System.Text.Encodings.Web.dll'
+    'System.Text.Json.dll'
+    'System.Threading.Tasks.Extensions.dll'
+)
+
+function Invoke-Dotnet {
+    # A plain function (no param block) so that dotnet's own switches like -o are not taken for ours.
+    $Arguments = [string[]] $args
+    Write-Host "dotnet $($Arguments -join ' ')" -ForegroundColor DarkGray
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Build {
+    $cmdletPublish = Join-Path $PublishOut 'cmdlets'
+    $enginePublish = Join-Path $PublishOut 'engine'
+    foreach ($dir in $cmdletPublish, $enginePublish) { if (Test-Path $dir) { Remove-Item $dir -Recurse -Force } }
+    Invoke-Dotnet publish (Join-Path $Root 'src/Dropzone.ExoSetup.Engine/Dropzone.ExoSetup.Engine.csproj') -c $Configuration -o $enginePublish --nologo -v quiet
+    Invoke-Dotnet publish (Join-Path $Root 'src/Dropzone.ExoSetup/Dropzone.ExoSetup.csproj') -c $Configuration -o $cmdletPublish --nologo -v quiet
+
+    $published = Get-ChildItem $enginePublish -Filter *.dll | ForEach-Object Name
+    $missing = $ShippedDependencies | Where-Object { $_ -notin $published }
+    if ($missing) { throw "The engine's publish lacks allow-listed dependencies: $($missing -join ', ')" }
+    $unknown = $published | Where-Object { $_ -notin $ShippedDependencies -and $_ -notin $RuntimeProvided }
+    if ($unknown) { throw "The engine's publish has DLLs on neither list in build.ps1 (decide whether they ship): $($unknown -join ', ')" }
+
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    $dependencies = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'dependencies') -Force
+    Copy-Item (Join-Path $Root 'Dropzone.ExoSetup.psd1') $ModuleOut
+    Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut
+    foreach ($file in 'Dropzone.ExoSetup.dll', 'Dropzone.ExoSetup.pdb') { Copy-Item (Join-Path $cmdletPublish $file) $ModuleOut }
+    Copy-Item (Join-Path $Root 'src/Dropzone.ExoSetup/Dropzone.ExoSetup.format.ps1xml') $ModuleOut
+    foreach ($file in $ShippedDependencies) { Copy-Item (Join-Path $enginePublish $file) $dependencies }
+    Copy-Item (Join-Path $enginePublish 'Dropzone.ExoSetup.Engine.pdb') $dependencies
+    Write-Host "Module assembled in $ModuleOut ($($ShippedDependencies.Count) dependencies)." -ForegroundColor Green
+}
+
+function Invoke-BuildTestTools {
+    Invoke-Dotnet build (Join-Path $Root 'tests/TenantEmulator/TenantEmulator.csproj') -c $Configuration -o $EmulatorOut --nologo -v quiet
+    # Pester and the assemblies the isolation tests preload come from NuGet, pinned in this project.
+    Invoke-Dotnet restore (Join-Path $Root 'tests/tools/TestTools.csproj') --nologo -v quiet
+}
+
+function Get-TrxCounts {
+    param([string] $Path)
+    [xml] $trx = Get-Content -LiteralPath $Path -Raw
+    $counters = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Invoke-BuildTestTools
+    if (Test-Path $ResultsOut) { Remove-Item $ResultsOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $ResultsOut
+    $passed = 0; $failed = 0; $broken = @()
+
+    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter *.Tests.csproj -Recurse) {
+        $trx = "$($project.BaseName).trx"
+        Write-Host "`n== xunit: $($project.BaseName)" -ForegroundColor Cyan
+        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' --results-directory $ResultsOut
+        $trxPath = Join-Path $ResultsOut $trx
+        if (Test-Path $trxPath) {
+            $counts = Get-TrxCounts $trxPath
+            $passed += $counts.Passed; $failed += $counts.Failed
+            if ($LASTEXITCODE -ne 0 -and $counts.Failed -eq 0) { $broken += $project.BaseName }
+        } else {
+            $broken += $project.BaseName
+        }
+    }
+
+    Write-Host "`n== Pester (fresh pwsh)" -ForegroundColor Cyan
+    $pesterJson = Join-Path $ResultsOut 'pester-counts.json'
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') -PesterVersion $PesterVersion -ResultDirectory $ResultsOut
+    if (Test-Path $pesterJson) {
+        $counts = Get-Content $pesterJson -Raw | ConvertFrom-Json
+        $passed += $counts.Passed; $failed += $counts.Failed
+    } else {
+        $broken += 'Pester'
+    }
+
+    # The suites must leave no emulator behind (each one exits with its parent within a second).
+    Start-Sleep -Seconds 1
+    $leftover = @(Get-Process -Name dotnet -ErrorAction SilentlyContinue | Where-Object { $_.CommandLine -match 'TenantEmulator\.dll' })
+    if ($leftover) {
+        Write-Host "FAILED: $($leftover.Count) tenant emulator process(es) left behind: $($leftover.Id -join ', ')" -ForegroundColor Red
+        $leftover | Stop-Process -Force
+        $failed++
+    } else {
+        Write-Host 'No tenant emulator process left behind.' -ForegroundColor DarkGray
+        $passed++
+    }
+
+    foreach ($suite in $broken) {
+        Write-Host "FAILED: the suite $suite did not run to completion." -ForegroundColor Red
+        $failed++
+    }
+    Write-Host ''
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Clean {
+    if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
+    Get-ChildItem $Root -Directory -Recurse -Include bin, obj | Where-Object FullName -NotMatch '[\\/]\.git[\\/]' |
+        Remove-Item -Recurse -Force
+}
+
+function Invoke-NotYet([string] $What) {
+    Write-Host "$Task is not implemented yet: $What. See the open issues." -ForegroundColor Yellow
+    exit 2
+}
+
+Push-Location $Root
+try {
+    switch ($Task) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Demo' { Invoke-NotYet 'the end-to-end demo against the tenant emulator' }
+        'Bench' { Invoke-NotYet 'the benchmark against the hand-run procedure' }
+        'Package' { Invoke-NotYet 'the PowerShell Gallery package round trip' }
+        'Clean' { Invoke-Clean }
+    }
+} finally {
+    Pop-Location
+}

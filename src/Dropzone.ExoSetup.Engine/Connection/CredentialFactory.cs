@@ -1,0 +1,156 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading.Tasks;
+using Azure.Core;
+using Azure.Identity;
+using Dropzone.ExoSetup.Engine.Diagnostics;
+using Dropzone.ExoSetup.Engine.Errors;
+
+namespace Dropzone.ExoSetup.Engine.Connection
+{
+    /// <summary>Turns a <see cref="SignInRequest"/> into the Azure.Identity credential for it.</summary>
+    internal static class CredentialFactory
+    {
+        public static TokenCredential Create(SignInRequest request, IOperationLog log)
+        {
+            switch (request.Method)
+            {
+                case SignInMethod.AccessToken:
+                    if (request.AccessToken == null || request.AccessToken.Length == 0)
+                        throw InvalidParameters("-AccessToken is empty.");
+                    return new AccessTokenCredential(request.AccessToken);
+
+                case SignInMethod.ManagedIdentity:
+                    return ManagedIdentity(request.ClientId);
+
+                case SignInMethod.DeviceCode:
+                    return DeviceCode(request, log);
+
+                case SignInMethod.ClientCertificate:
+                    return ClientCertificate(request);
+
+                default:
+                    return DefaultChain(request, log);
+            }
+        }
+
+        private static TokenCredential DefaultChain(SignInRequest request, IOperationLog log)
+        {
+            var authority = request.Environment.AuthorityHost;
+            var sources = new List<TokenCredential>();
+            // Only where a managed identity endpoint is advertised (Cloud Shell sets MSI_ENDPOINT):
+            // elsewhere the credential would probe the instance metadata address for nothing.
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MSI_ENDPOINT"))
+                || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("IDENTITY_ENDPOINT")))
+            {
+                sources.Add(ManagedIdentity(null));
+            }
+            sources.Add(new AzureCliCredential(new AzureCliCredentialOptions { AuthorityHost = authority, TenantId = request.TenantId }));
+            sources.Add(new AzurePowerShellCredential(new AzurePowerShellCredentialOptions { AuthorityHost = authority, TenantId = request.TenantId }));
+            if (request.Interactive) sources.Add(DeviceCode(request, log));
+            log.Verbose("Signing in with: " + string.Join(", ", sources.ConvertAll(s => s.GetType().Name)) + ".");
+            return new ChainedTokenCredential(sources.ToArray());
+        }
+
+        private static TokenCredential ManagedIdentity(string clientId) =>
+            new ManagedIdentityCredential(string.IsNullOrEmpty(clientId)
+                ? ManagedIdentityId.SystemAssigned
+                : ManagedIdentityId.FromUserAssignedClientId(clientId));
+
+        private static TokenCredential DeviceCode(SignInRequest request, IOperationLog log)
+        {
+            var options = new DeviceCodeCredentialOptions
+            {
+                AuthorityHost = request.Environment.AuthorityHost,
+                DeviceCodeCallback = (code, cancellationToken) =>
+                {
+                    // The message says where to go and which code to type; it is not a secret.
+                    log.Warning(code.Message);
+                    return Task.CompletedTask;
+                },
+            };
+            if (!string.IsNullOrEmpty(request.ClientId)) options.ClientId = request.ClientId;
+            if (!string.IsNullOrEmpty(request.TenantId)) options.TenantId = request.TenantId;
+            return new DeviceCodeCredential(options);
+        }
+
+        private static TokenCredential ClientCertificate(SignInRequest request)
+        {
+            if (string.IsNullOrEmpty(request.ClientId) || string.IsNullOrEmpty(request.TenantId))
+                throw InvalidParameters("Certificate sign-in needs both -ClientId and -TenantId.");
+            var options = new ClientCertificateCredentialOptions { AuthorityHost = request.Environment.AuthorityHost };
+
+            if (request.Certificate != null)
+            {
+                if (!request.Certificate.HasPrivateKey)
+                    throw new DropzoneException(ErrorIds.CertificateInvalid, ErrorKind.InvalidArgument,
+                        $"The certificate {request.Certificate.Thumbprint} has no private key, so it cannot sign in.",
+                        "Pass a certificate with its private key (from the certificate store or a .pfx file).", request.Certificate.Thumbprint);
+                return new ClientCertificateCredential(request.TenantId, request.ClientId, request.Certificate, options);
+            }
+            if (!string.IsNullOrEmpty(request.CertificatePath))
+            {
+                if (!File.Exists(request.CertificatePath))
+                    throw new DropzoneException(ErrorIds.CertificateFileNotFound, ErrorKind.NotFound,
+                        $"The certificate file '{request.CertificatePath}' does not exist.",
+                        "Check the path passed to -CertificatePath.", request.CertificatePath);
+                if (request.CertificatePassword != null)
+                {
+                    var certificate = LoadPfx(request.CertificatePath, request.CertificatePassword);
+                    return new ClientCertificateCredential(request.TenantId, request.ClientId, certificate, options);
+                }
+                // Azure.Identity reads PFX (without password) and PEM files with their key itself.
+                return new ClientCertificateCredential(request.TenantId, request.ClientId, request.CertificatePath, options);
+            }
+            if (!string.IsNullOrEmpty(request.CertificateThumbprint))
+                return new ClientCertificateCredential(request.TenantId, request.ClientId, FromStore(request.CertificateThumbprint), options);
+
+            throw InvalidParameters("Certificate sign-in needs -CertificateThumbprint, -Certificate or -CertificatePath.");
+        }
+
+        private static X509Certificate2 LoadPfx(string path, System.Security.SecureString password)
+        {
+            try
+            {
+                return new X509Certificate2(path, password, X509KeyStorageFlags.DefaultKeySet);
+            }
+            catch (System.Security.Cryptography.CryptographicException e)
+            {
+                throw new DropzoneException(ErrorIds.CertificateInvalid, ErrorKind.InvalidData,
+                    $"The certificate file '{path}' could not be read: {e.Message}",
+                    "Check the file and its password.", path, innerException: e);
+            }
+        }
+
+        private static X509Certificate2 FromStore(string thumbprint)
+        {
+            var wanted = thumbprint.Replace(" ", string.Empty);
+            foreach (var location in new[] { StoreLocation.CurrentUser, StoreLocation.LocalMachine })
+            {
+                try
+                {
+                    using (var store = new X509Store(StoreName.My, location))
+                    {
+                        store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+                        var found = store.Certificates.Find(X509FindType.FindByThumbprint, wanted, validOnly: false);
+                        foreach (var certificate in found)
+                            if (certificate.HasPrivateKey) return certificate;
+                    }
+                }
+                catch (System.Security.Cryptography.CryptographicException)
+                {
+                    // A store that does not exist on this platform (LocalMachine on Linux): look in the next.
+                }
+            }
+            throw new DropzoneException(ErrorIds.CertificateNotFoundInStore, ErrorKind.NotFound,
+                $"No certificate with thumbprint {wanted} and a private key is in the CurrentUser or LocalMachine 'My' store.",
+                "Import the certificate with its private key, or use -CertificatePath.", wanted);
+        }
+
+        private static DropzoneException InvalidParameters(string message) =>
+            new DropzoneException(ErrorIds.InvalidSignInParameters, ErrorKind.InvalidArgument, message,
+                "See Get-Help Connect-DropzoneGraph -Parameter * for the ways to sign in.");
+    }
+}

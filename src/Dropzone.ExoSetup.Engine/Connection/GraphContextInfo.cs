@@ -1,0 +1,19 @@
+using System;
+
+namespace Dropzone.ExoSetup.Engine.Connection
+{
+    /// <summary>Who is signed in to which tenant, how, and where Graph is. Holds no secret.</summary>
+    public sealed class GraphContextInfo
+    {
+        public string TenantId { get; set; }
+        public string TenantDisplayName { get; set; }
+        public string InitialDomain { get; set; }
+        public string Account { get; set; }
+        public string AppId { get; set; }
+        public SignInMethod AuthType { get; set; }
+        public string Environment { get; set; }
+        public Uri GraphEndpoint { get; set; }
+        public string ExchangeEnvironmentName { get; set; }
+        public DateTimeOffset ConnectedAt { get; set; }
+    }
+}

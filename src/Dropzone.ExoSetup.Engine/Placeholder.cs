@@ -1,1 +1,0 @@
-namespace Dropzone.ExoSetup.Engine { internal static class Placeholder {} }

@@ -1,0 +1,93 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Dropzone.ExoSetup.Engine.Connection;
+using Dropzone.ExoSetup.Engine.Diagnostics;
+using Dropzone.ExoSetup.Engine.Errors;
+
+namespace Dropzone.ExoSetup
+{
+    /// <summary>
+    /// What every cmdlet of the module shares, written once: engine work runs off the pipeline thread
+    /// while its verbose, warning and progress reports are written on it; Ctrl+C cancels requests in
+    /// flight; every engine error becomes an ErrorRecord with a stable ErrorId.
+    /// </summary>
+    public abstract class DropzoneCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
+        /// <summary>
+        /// False (the default): a failure is reported for the input object at hand and the pipeline
+        /// goes on with the next one. True: a failure stops the command (used where nothing after a
+        /// failure makes sense, like Connect).
+        /// </summary>
+        protected virtual bool FailuresAreTerminating => false;
+
+        /// <summary>The object errors are about when the engine does not name one.</summary>
+        protected virtual object ErrorTarget => null;
+
+        protected virtual void BeginProcessingCore() { }
+        protected virtual void ProcessRecordCore() { }
+        protected virtual void EndProcessingCore() { }
+
+        protected sealed override void BeginProcessing() => Guard(BeginProcessingCore);
+        protected sealed override void ProcessRecord() => Guard(ProcessRecordCore);
+        protected sealed override void EndProcessing() => Guard(EndProcessingCore);
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>
+        /// Runs engine work on a worker thread and, meanwhile, writes its reports to this cmdlet's
+        /// streams. Returns its result or rethrows its exception.
+        /// </summary>
+        internal T Run<T>(Func<CancellationToken, Task<T>> operation)
+        {
+            var log = new PipelineLog();
+            var task = Task.Run(async () =>
+            {
+                using (OperationScope.Begin(log))
+                {
+                    return await operation(_stopping.Token).ConfigureAwait(false);
+                }
+            });
+            task.ContinueWith(_ => log.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            log.WriteUntilComplete(this);
+            return task.GetAwaiter().GetResult();
+        }
+
+        /// <summary>The runspace's Graph connection, or GraphNotConnected telling how to make one.</summary>
+        internal static GraphConnection RequireGraph() =>
+            GraphSessions.Current ?? throw new DropzoneException(ErrorIds.GraphNotConnected, ErrorKind.NotConnected,
+                "Not connected to Microsoft Graph.",
+                "Run Connect-DropzoneGraph first (in Azure Cloud Shell it signs in as you without parameters).");
+
+        private void Guard(Action body)
+        {
+            try
+            {
+                body();
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (DropzoneException e)
+            {
+                Report(ErrorRecords.From(e, ErrorTarget));
+            }
+            catch (Exception e) when (!(e is RuntimeException) && !(e is OperationCanceledException))
+            {
+                // PowerShell's own exceptions (stop, -ErrorAction Stop) pass through untouched; any
+                // other is a bug or an unmapped failure: report it rather than crash the pipeline.
+                Report(ErrorRecords.Unexpected(e, ErrorTarget));
+            }
+        }
+
+        private void Report(ErrorRecord record)
+        {
+            if (FailuresAreTerminating) ThrowTerminatingError(record);
+            else WriteError(record);
+        }
+    }
+}

@@ -16,6 +16,7 @@
         'Connect-DropzoneGraph'
         'Disconnect-DropzoneGraph'
         'Get-DropzoneGraphContext'
+        'Get-DropzoneOrganizationId'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
@@ -24,7 +25,7 @@
         PSData = @{
             Tags         = @('Dropzone', 'ExchangeOnline', 'Exchange', 'EntraID', 'AzureAD', 'MicrosoftGraph', 'Quarantine', 'Defender', 'Security', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'Foundation: Connect-DropzoneGraph, Disconnect-DropzoneGraph, Get-DropzoneGraphContext.'
+            ReleaseNotes = 'Foundation: Connect-DropzoneGraph, Disconnect-DropzoneGraph, Get-DropzoneGraphContext; Get-DropzoneOrganizationId.'
         }
     }
 }

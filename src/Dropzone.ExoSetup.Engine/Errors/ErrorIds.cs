@@ -17,6 +17,7 @@ namespace Dropzone.ExoSetup.Engine.Errors
         public const string CertificateFileNotFound = "CertificateFileNotFound";
         public const string CertificateInvalid = "CertificateInvalid";
         public const string CertificateNotFoundInStore = "CertificateNotFoundInStore";
+        public const string OrganizationIdNotFound = "OrganizationIdNotFound";
         public const string UnexpectedError = "UnexpectedError";
     }
 }

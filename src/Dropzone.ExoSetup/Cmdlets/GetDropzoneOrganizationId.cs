@@ -1,0 +1,25 @@
+using System.Management.Automation;
+using Dropzone.ExoSetup.Engine.Errors;
+
+namespace Dropzone.ExoSetup.Cmdlets
+{
+    /// <summary>
+    /// Get-DropzoneOrganizationId: the tenant's initial *.onmicrosoft.com domain, which the vendor's
+    /// UI calls "Organization ID" and Connect-ExchangeOnline -Organization takes.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "DropzoneOrganizationId")]
+    [OutputType(typeof(string))]
+    public sealed class GetDropzoneOrganizationId : DropzoneCmdlet
+    {
+        protected override void ProcessRecordCore()
+        {
+            var graph = RequireGraph();
+            var organization = Run(cancel => graph.Gateway.GetOrganizationAsync(cancel));
+            if (string.IsNullOrEmpty(organization.InitialDomain))
+                throw new DropzoneException(ErrorIds.OrganizationIdNotFound, ErrorKind.NotFound,
+                    $"The tenant {organization.TenantId} has no verified domain marked isInitial.",
+                    "Look for the *.onmicrosoft.com domain under Entra ID > Custom domain names.", organization.TenantId);
+            WriteObject(organization.InitialDomain);
+        }
+    }
+}

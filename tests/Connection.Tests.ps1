@@ -115,7 +115,15 @@ Describe 'Disconnect-DropzoneGraph and GraphNotConnected' {
 }
 
 Describe 'A connection belongs to its runspace' {
-    BeforeAll { $script:Other = Start-TestEmulator -Tenant customer }
+    BeforeAll {
+        # A second tenant: another id and another initial domain.
+        $script:Other = Start-TestEmulator -Tenant default
+        $state = Get-EmulatorState -Emulator $Other
+        $state.tenantId = [guid]::NewGuid().ToString()
+        $state.organization.id = $state.tenantId
+        $state.domains = @(@{ id = 'fabrikam.onmicrosoft.com'; isInitial = $true; isDefault = $true; isVerified = $true; authenticationType = 'Managed' })
+        Set-EmulatorState -Emulator $Other -State $state
+    }
     AfterAll { Stop-TestEmulator -Emulator $Other }
 
     It 'is not seen by another runspace, which can connect to another tenant at the same time' {
@@ -137,7 +145,9 @@ Describe 'A connection belongs to its runspace' {
         $theirs.Before | Should -BeNullOrEmpty
         $theirs.TenantId | Should -Be (Get-EmulatorState -Emulator $Other).tenantId
         $theirs.TenantId | Should -Not -Be $mine.TenantId
+        $theirs.Domain | Should -Be 'fabrikam.onmicrosoft.com'
         (Get-DropzoneGraphContext).TenantId | Should -Be $mine.TenantId
+        Get-DropzoneOrganizationId | Should -Be 'contoso.onmicrosoft.com'
     }
 }
 
@@ -160,8 +170,9 @@ Describe 'Secrets in output' {
 
     It 'logs each Graph request with method, path, status, duration and request-id under -Verbose' {
         Connect-TestGraph -Emulator $Emulator | Out-Null
-        $verbose = Get-DropzoneOrganizationId -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
-        $line = @($verbose.Message -match '^Graph GET')[0]
+        $line = Get-DropzoneOrganizationId -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match '^Graph GET' } |
+            Select-Object -First 1 -ExpandProperty Message
         $line | Should -Match '^Graph GET /v1.0/organization\S* -> 200 OK in \d+ ms \(request-id [0-9a-f-]{36}\)$'
     }
 }

@@ -29,7 +29,6 @@ function Use-Module {
     $alc = [Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'Dropzone.ExoSetup'
     $identity = $alc.LoadFromAssemblyName([Reflection.AssemblyName]::new('Azure.Identity'))
     $null = [Activator]::CreateInstance($identity.GetType('Azure.Identity.DeviceCodeCredential'))
-    $null = $alc.LoadFromAssemblyName(($identity.GetReferencedAssemblies() | Where-Object Name -EQ 'Microsoft.Identity.Client'))
 }
 if ($order -eq 'OldFirst') { Import-Old; Use-Module } else { Use-Module; Import-Old }
 $contexts = [Runtime.Loader.AssemblyLoadContext]::All | ForEach-Object {

@@ -8,12 +8,13 @@ param(
     [Parameter(Mandatory)][string] $ResultDirectory,
     [string[]] $Path = @($PSScriptRoot)
 )
-$ErrorActionPreference = 'Stop'
+# No $ErrorActionPreference = 'Stop' here: the suites run in this scope's children and must see
+# PowerShell's default preference, as an admin's session has it.
 
 $nugetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
 $pester = Join-Path $nugetRoot "pester/$PesterVersion/tools/Pester.psd1"
 if (-not (Test-Path $pester)) { throw "Pester $PesterVersion is not restored ($pester): run ./build.ps1 Test, which restores tests/tools/TestTools.csproj." }
-Import-Module $pester -RequiredVersion $PesterVersion
+Import-Module $pester -RequiredVersion $PesterVersion -ErrorAction Stop
 
 $config = New-PesterConfiguration
 $config.Run.Path = $Path

@@ -100,8 +100,337 @@ function Invoke-EmulatorControl {
     Invoke-RestMethod @params
 }
 
+# --- The module under test ------------------------------------------------------------------------
+
+function New-TestAccessToken {
+    <#
+    .SYNOPSIS
+    An unsigned JWT-shaped token with the given claims, as a SecureString (the emulator only checks
+    that a Bearer token is present; the module reads the claims for its context).
+    #>
+    param(
+        [string] $TenantId = '00000000-0000-0000-0000-0000000000aa',
+        [string] $Account = 'admin@contoso.onmicrosoft.com',
+        [string] $Marker = 'test'
+    )
+    $encode = { param($json) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json)).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
+    $exp = [DateTimeOffset]::UtcNow.AddHours(1).ToUnixTimeSeconds()
+    $payload = @{ tid = $TenantId; upn = $Account; exp = $exp; marker = $Marker } | ConvertTo-Json -Compress
+    $token = (& $encode '{"alg":"none","typ":"JWT"}') + '.' + (& $encode $payload) + '.unsigned'
+    ConvertTo-SecureString -String $token -AsPlainText -Force
+}
+
+function Get-TestTokenText {
+    <# The text of a SecureString token: for asserting that it never appears in any output. #>
+    param([Parameter(Mandatory)][securestring] $Token)
+    [Net.NetworkCredential]::new('', $Token).Password
+}
+
+function Connect-TestGraph {
+    <# Connects Dropzone.ExoSetup (already imported) to an emulator with a test token. #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [securestring] $Token = (New-TestAccessToken),
+        [string] $Environment = 'Global'
+    )
+    Connect-DropzoneGraph -AccessToken $Token -GraphEndpoint $Emulator.BaseUri -Environment $Environment
+}
+
+function Invoke-FreshPwsh {
+    <#
+    .SYNOPSIS
+    Runs a script in a new pwsh process (no profile) and returns what it wrote as JSON on its last
+    output line, parsed. The script gets the repository root as $args[0] and -Arguments after it.
+    #>
+    param(
+        [Parameter(Mandatory)][string] $Script,
+        [string[]] $Arguments = @(),
+        [int] $TimeoutSeconds = 120
+    )
+    $file = Join-Path ([IO.Path]::GetTempPath()) ("dz-fresh-{0}.ps1" -f [guid]::NewGuid())
+    Set-Content -LiteralPath $file -Value $Script
+    try {
+        $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in @('pwsh', '-NoProfile', '-NonInteractive', '-File', $file, $script:RepoRoot) + $Arguments) { $psi.ArgumentList.Add([string]$a) }
+        $psi.WorkingDirectory = $script:RepoRoot
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $process = [Diagnostics.Process]::Start($psi)
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill($true)
+            throw "The fresh pwsh did not finish within $TimeoutSeconds s."
+        }
+        $process.WaitForExit()
+        $lines = @($stdout.Result -split "`r?`n" | Where-Object { $_.Trim() })
+        if ($process.ExitCode -ne 0 -or -not $lines) {
+            throw "The fresh pwsh exited with $($process.ExitCode).`nstdout: $($stdout.Result)`nstderr: $($stderr.Result)"
+        }
+        $lines[-1] | ConvertFrom-Json
+    } finally {
+        Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue
+    }
+}
+
 # --- Graph side of the emulator (state, request log, faults) -------------------------------------
 
+# The tenant emulator's control endpoints (/_emulator/*; tests/TenantEmulator/tenants/README.md).
+
+function Get-EmulatorState {
+    <# The emulator's whole tenant state (Graph-shaped, plus the "exchange" section). #>
+    param([Parameter(Mandatory)] $Emulator)
+    Invoke-EmulatorControl -Emulator $Emulator -Path state
+}
+
+function Set-EmulatorState {
+    <# Replaces the emulator's tenant state (an object, a hashtable or JSON text). #>
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] $State)
+    $body = if ($State -is [string]) { $State } else { $State | ConvertTo-Json -Depth 50 -Compress }
+    $null = Invoke-EmulatorControl -Emulator $Emulator -Path state -Method PUT -Body $body
+}
+
+function Reset-EmulatorState {
+    <# Back to the seed tenant file; also clears faults, latency, replication delay and the request log. #>
+    param([Parameter(Mandatory)] $Emulator)
+    $null = Invoke-EmulatorControl -Emulator $Emulator -Path reset -Method POST
+}
+
+function Get-EmulatorRequestLog {
+    <#
+    .SYNOPSIS
+    The requests the emulator served, oldest first: sequence, method, path, query, status, inBatch,
+    batchSequence, time, latencyMs, fault, detail (control calls are not logged).
+    .DESCRIPTION
+    -Writes keeps the requests that asked for a change, whatever status they got:
+    - Graph: any method but GET/HEAD, counting each request inside a $batch and never the $batch
+      envelope itself (a POST that only carries other requests, reads included);
+    - Exchange (/adminapi, always POST): only cmdlets whose verb is not Get or Test (the verb is taken
+      from "detail", the cmdlet name the emulator records; a call without one counts as a write).
+    Filter on status to keep only the writes that succeeded.
+    #>
+    param([Parameter(Mandatory)] $Emulator, [switch] $Writes)
+    $entries = @((Invoke-EmulatorControl -Emulator $Emulator -Path requests).value)
+    if ($Writes) {
+        $entries = @($entries | Where-Object {
+            if ($_.path -like '/adminapi/*') {
+                $detail = if ($_.PSObject.Properties['detail']) { [string]$_.detail } else { '' }
+                -not ($detail -match '^(Get|Test)-')
+            } else {
+                $_.method -notin 'GET', 'HEAD' -and $_.path -notlike '*/$batch'
+            }
+        })
+    }
+    $entries
+}
+
+function Clear-EmulatorRequestLog {
+    <# Empties the emulator's request log. #>
+    param([Parameter(Mandatory)] $Emulator)
+    $null = Invoke-EmulatorControl -Emulator $Emulator -Path requests -Method DELETE
+}
+
+function Add-EmulatorFault {
+    <#
+    .SYNOPSIS
+    Makes the next -Count requests matching -Method (any when omitted) and -Path ('*' = any run of
+    characters) fail: with -Status 429 or 503 and Retry-After, or with -Drop a dropped connection.
+    Requests inside a $batch are matched one by one (path /v1.0/...). Returns the fault.
+    #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [Parameter(Mandatory)][string] $Path,
+        [string] $Method,
+        [ValidateSet(429, 503)][int] $Status = 429,
+        [int] $RetryAfterSeconds = 1,
+        [int] $Count = 1,
+        [switch] $Drop
+    )
+    $fault = @{ path = $Path; count = $Count }
+    if ($Method) { $fault.method = $Method.ToUpperInvariant() }
+    if ($Drop) { $fault.kind = 'drop' } else { $fault.kind = 'status'; $fault.status = $Status; $fault.retryAfterSeconds = $RetryAfterSeconds }
+    Invoke-EmulatorControl -Emulator $Emulator -Path faults -Method POST -Body $fault
+}
+
+function Clear-EmulatorFault {
+    <# Removes every pending fault. #>
+    param([Parameter(Mandatory)] $Emulator)
+    $null = Invoke-EmulatorControl -Emulator $Emulator -Path faults -Method DELETE
+}
+
+function Set-EmulatorLatency {
+    <# A fixed delay added to every Graph/Exchange request (a $batch counts once); 0 turns it off. #>
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)][int] $Milliseconds)
+    $null = Invoke-EmulatorControl -Emulator $Emulator -Path latency -Method PUT -Body @{ milliseconds = $Milliseconds }
+}
+
+function Set-EmulatorReplicationDelay {
+    <#
+    .SYNOPSIS
+    From now on a service principal created by POST stays invisible to its next -ServicePrincipalReads
+    reads (404 by id or appId, missing from filtered lists); writes naming its id still work. 0 = off.
+    #>
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)][int] $ServicePrincipalReads)
+    $null = Invoke-EmulatorControl -Emulator $Emulator -Path replication -Method PUT -Body @{ servicePrincipalReads = $ServicePrincipalReads }
+}
+
+function New-TestCertificate {
+    <#
+    .SYNOPSIS
+    A self-signed RSA 2048 certificate made in memory, optionally written to -Path as -Format
+    (Pem, Der, Base64 = base64 of the DER on one line, Pfx, PemWithPrivateKey). Returns an
+    X509Certificate2: the public part only, except for Pfx and PemWithPrivateKey (with its key).
+    #>
+    [CmdletBinding()]
+    param(
+        [string] $Subject = 'CN=Dropzone AI test',
+        [DateTimeOffset] $NotBefore = [DateTimeOffset]::UtcNow.Date.AddDays(-1),
+        [DateTimeOffset] $NotAfter = [DateTimeOffset]::UtcNow.Date.AddYears(1),
+        [string] $Path,
+        [ValidateSet('Pem', 'Der', 'Base64', 'Pfx', 'PemWithPrivateKey')][string] $Format = 'Pem',
+        [securestring] $Password
+    )
+    if ($Subject -notmatch '=') { $Subject = "CN=$Subject" }
+    $rsa = [Security.Cryptography.RSA]::Create(2048)
+    $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new($Subject, $rsa,
+        [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+    $full = $request.CreateSelfSigned($NotBefore, $NotAfter)
+    $public = [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadCertificate($full.RawData)
+    if ($Path) {
+        $target = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)
+        switch ($Format) {
+            'Pem' { [IO.File]::WriteAllText($target, $public.ExportCertificatePem() + "`n") }
+            'Der' { [IO.File]::WriteAllBytes($target, $public.RawData) }
+            'Base64' { [IO.File]::WriteAllText($target, [Convert]::ToBase64String($public.RawData)) }
+            'Pfx' {
+                $plain = if ($Password) { [Net.NetworkCredential]::new('', $Password).Password } else { $null }
+                [IO.File]::WriteAllBytes($target, $full.Export([Security.Cryptography.X509Certificates.X509ContentType]::Pfx, $plain))
+            }
+            'PemWithPrivateKey' { [IO.File]::WriteAllText($target, $public.ExportCertificatePem() + "`n" + $rsa.ExportPkcs8PrivateKeyPem() + "`n") }
+        }
+    }
+    if ($Format -in 'Pfx', 'PemWithPrivateKey') { return $full }
+    $full.Dispose()
+    $rsa.Dispose()
+    $public
+}
+
+
 # --- Exchange side (fake ExchangeOnlineManagement) -----------------------------------------------
+
+function Get-FakeExchangeModulePath {
+    <# The fake ExchangeOnlineManagement module folder (tests/Fakes/ExchangeOnlineManagement). #>
+    Join-Path $PSScriptRoot 'Fakes/ExchangeOnlineManagement'
+}
+
+function Import-FakeExchangeModule {
+    <#
+    .SYNOPSIS
+    Imports the fake ExchangeOnlineManagement globally (replacing any loaded copy). With -Emulator,
+    also points it at that emulator ($env:DROPZONE_FAKE_EXO_URI), so a Connect-ExchangeOnline
+    without -ConnectionUri (as production code calls it) reaches the emulator, never Microsoft.
+    It also puts tests/Fakes first on $env:PSModulePath (inherited by child pwsh processes), so
+    `Import-Module ExchangeOnlineManagement` and `Get-Module -ListAvailable` by name find the fake.
+    #>
+    param($Emulator)
+    Get-Module ExchangeOnlineManagement | Remove-Module -Force
+    if ($Emulator) { $env:DROPZONE_FAKE_EXO_URI = $Emulator.BaseUri }
+    $fakes = Split-Path -Parent (Get-FakeExchangeModulePath)
+    if (($env:PSModulePath -split [IO.Path]::PathSeparator) -notcontains $fakes) {
+        $env:PSModulePath = $fakes + [IO.Path]::PathSeparator + $env:PSModulePath
+    }
+    Import-Module (Join-Path (Get-FakeExchangeModulePath) 'ExchangeOnlineManagement.psd1') -Global -Force -PassThru
+}
+
+function Get-TestOrganization {
+    <# The tenant's initial *.onmicrosoft.com domain, read from the emulator's tenant file. #>
+    param([Parameter(Mandatory)] $Emulator)
+    $tenant = Get-Content -LiteralPath $Emulator.TenantFile -Raw | ConvertFrom-Json
+    $initial = @($tenant.domains | Where-Object { $_.PSObject.Properties['isInitial'] -and $_.isInitial })
+    if ($initial.Count -gt 0) { return [string]$initial[0].id }
+    'contoso.onmicrosoft.com'
+}
+
+function Connect-TestExchange {
+    <#
+    .SYNOPSIS
+    Imports the fake ExchangeOnlineManagement and connects it to the emulator with a dummy token.
+    Returns the connection (Get-ConnectionInformation).
+    #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [string] $Organization,
+        [string] $AccessToken = 'dummy-exchange-token'
+    )
+    $null = Import-FakeExchangeModule -Emulator $Emulator
+    if (-not $Organization) { $Organization = Get-TestOrganization -Emulator $Emulator }
+    Connect-ExchangeOnline -ConnectionUri $Emulator.BaseUri -Organization $Organization -AccessToken $AccessToken -ShowBanner:$false
+    Get-ConnectionInformation | Select-Object -Last 1
+}
+
+function Disconnect-TestExchange {
+    <# Disconnects every fake Exchange connection and removes the fake module. #>
+    if (Get-Module ExchangeOnlineManagement) {
+        Disconnect-ExchangeOnline -Confirm:$false
+        Get-Module ExchangeOnlineManagement | Remove-Module -Force
+    }
+    Remove-Item Env:DROPZONE_FAKE_EXO_URI -ErrorAction SilentlyContinue
+}
+
+function Add-ExchangeFault {
+    <#
+    .SYNOPSIS
+    Makes the next -Count calls of an Exchange cmdlet fail. -Kind Replication: the "could not be
+    found in Azure Active Directory" error of a service principal not yet replicated; -Kind Error:
+    -Message (and optionally -ExceptionType, -Status).
+    #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [Parameter(Mandatory)][string] $Cmdlet,
+        [ValidateSet('Replication', 'Error')][string] $Kind = 'Error',
+        [int] $Count = 1,
+        [string] $Message,
+        [string] $ExceptionType,
+        [int] $Status
+    )
+    $body = @{ cmdlet = $Cmdlet; kind = $Kind.ToLowerInvariant(); count = $Count }
+    if ($Message) { $body.message = $Message }
+    if ($ExceptionType) { $body.exceptionType = $ExceptionType }
+    if ($Status) { $body.status = $Status }
+    Invoke-EmulatorControl -Emulator $Emulator -Path 'exchange/faults' -Method POST -Body $body
+}
+
+function Clear-ExchangeFault {
+    <# Drops every queued Exchange fault. #>
+    param([Parameter(Mandatory)] $Emulator)
+    $null = Invoke-EmulatorControl -Emulator $Emulator -Path 'exchange/faults' -Method DELETE
+}
+
+function Set-ExchangeOption {
+    <#
+    .SYNOPSIS
+    Chooses how the emulated Exchange behaves where the real behaviour is unconfirmed:
+    -UnknownIdentity All|Error (Get-* with a non-existent -Identity), -DuplicateRoleAssignment
+    Create|Error, -AppRoles Any|ApplicationOnly (which roles -App accepts).
+    #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [ValidateSet('All', 'Error')][string] $UnknownIdentity,
+        [ValidateSet('Create', 'Error')][string] $DuplicateRoleAssignment,
+        [ValidateSet('Any', 'ApplicationOnly')][string] $AppRoles
+    )
+    $body = @{}
+    if ($UnknownIdentity) { $body.unknownIdentity = $UnknownIdentity.ToLowerInvariant() }
+    if ($DuplicateRoleAssignment) { $body.duplicateRoleAssignment = $DuplicateRoleAssignment.ToLowerInvariant() }
+    if ($AppRoles) { $body.appRoles = @{ Any = 'any'; ApplicationOnly = 'applicationOnly' }[$AppRoles] }
+    Invoke-EmulatorControl -Emulator $Emulator -Path 'exchange/options' -Method POST -Body $body
+}
+
+function Get-ExchangeState {
+    <# The emulator's Exchange section (servicePrincipals, roleAssignments, options). #>
+    param([Parameter(Mandatory)] $Emulator)
+    Invoke-EmulatorControl -Emulator $Emulator -Path 'exchange/state'
+}
 
 Export-ModuleMember -Function *-*

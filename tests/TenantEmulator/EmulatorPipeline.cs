@@ -1,7 +1,125 @@
 namespace TenantEmulator;
 
-// OWNER: emulator-core helper. Request log, Bearer check, latency, fault injection, request-id.
+/// <summary>
+/// What every request goes through before any API sees it: request-id headers, the Bearer check,
+/// the fixed latency, injected faults, and the request log. Control requests (/_emulator/*) get
+/// the ids only: they need no token, are never faulted or delayed, and are not logged, so that a
+/// test reading the log sees only what the module under test sent.
+/// </summary>
 public static class EmulatorPipeline
 {
-    public static void Use(WebApplication app, EmulatorStore store) { }
+    public const string DetailKey = "emulator.detail";       // set by an API to annotate its log entry
+    public const string RequestIdKey = "emulator.request-id";
+    public const string ClientRequestIdKey = "emulator.client-request-id";
+    public const string SequenceKey = "emulator.sequence";
+
+    public static (string RequestId, string ClientRequestId) Ids(HttpContext context) =>
+        ((string?)context.Items[RequestIdKey] ?? Guid.NewGuid().ToString(),
+         (string?)context.Items[ClientRequestIdKey] ?? "");
+
+    /// <summary>Paths that need a token and can be faulted or delayed: the emulated services.</summary>
+    public static bool IsServicePath(string path) =>
+        path.StartsWith("/v1.0", StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWith("/adminapi", StringComparison.OrdinalIgnoreCase);
+
+    public static void Use(WebApplication app, EmulatorStore store)
+    {
+        app.Use(async (context, next) =>
+        {
+            // Graph answers with its own request-id and echoes client-request-id (or repeats its
+            // own id when the client sent none).
+            var requestId = Guid.NewGuid().ToString();
+            string clientRequestId = context.Request.Headers["client-request-id"].FirstOrDefault() is { Length: > 0 } sent ? sent : requestId;
+            context.Items[RequestIdKey] = requestId;
+            context.Items[ClientRequestIdKey] = clientRequestId;
+            context.Response.Headers["request-id"] = requestId;
+            context.Response.Headers["client-request-id"] = clientRequestId;
+
+            var path = context.Request.Path.Value ?? "/";
+            if (path.StartsWith("/_emulator", StringComparison.OrdinalIgnoreCase))
+            {
+                await next(context);
+                return;
+            }
+
+            var sequence = store.Log.NextSequence();
+            context.Items[SequenceKey] = sequence;
+            var time = DateTime.UtcNow;
+            var method = context.Request.Method.ToUpperInvariant();
+            int latency = 0;
+            string? faultName = null;
+            var service = IsServicePath(path);
+            try
+            {
+                if (service && !HasBearerToken(context))
+                {
+                    await GraphErrors.WriteAsync(context, 401, "InvalidAuthenticationToken", "Access token is empty.");
+                    return;
+                }
+                if (service)
+                {
+                    latency = store.LatencyMilliseconds;
+                    if (latency > 0) await Task.Delay(latency);
+                    var fault = store.Faults.Take(method, path);
+                    if (fault is { Kind: "drop" })
+                    {
+                        // Logged before the abort, so a client that sees the reset finds it in the log.
+                        faultName = "drop";
+                        Log(0);
+                        context.Abort();
+                        return;
+                    }
+                    if (fault is not null)
+                    {
+                        faultName = fault.Status.ToString();
+                        await WriteFaultAsync(context, fault);
+                        return;
+                    }
+                }
+                try
+                {
+                    await next(context);
+                }
+                catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+                {
+                    await GraphErrors.WriteAsync(context, 500, "generalException", $"Emulator failure: {ex.GetType().Name}: {ex.Message}");
+                }
+            }
+            finally
+            {
+                if (faultName != "drop") Log(context.Response.StatusCode);
+            }
+
+            void Log(int status) =>
+                store.Log.Add(new RequestLogEntry(sequence, method, path, QueryText(context.Request.QueryString.Value), status,
+                    InBatch: false, BatchSequence: null, time, latency, faultName, context.Items[DetailKey] as string));
+        });
+    }
+
+    public static Task WriteFaultAsync(HttpContext context, Fault fault)
+    {
+        var (requestId, clientRequestId) = Ids(context);
+        return GraphErrors.WriteAsync(context, FaultResponse(fault, requestId, clientRequestId));
+    }
+
+    public static GraphResponse FaultResponse(Fault fault, string requestId, string clientRequestId)
+    {
+        var response = fault.Status == 429
+            ? GraphResponse.Error(429, "TooManyRequests", "Too many requests. (fault injected by the emulator)", requestId, clientRequestId)
+            : GraphResponse.Error(503, "serviceNotAvailable", "The service is not available. (fault injected by the emulator)", requestId, clientRequestId);
+        response.Headers["Retry-After"] = fault.RetryAfterSeconds.ToString();
+        return response;
+    }
+
+    private static bool HasBearerToken(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.FirstOrDefault();
+        return header is not null
+            && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            && header["Bearer ".Length..].Trim().Length > 0;
+    }
+
+    /// <summary>The query string as a reader wants it: decoded, without the leading '?'.</summary>
+    public static string QueryText(string? raw) =>
+        string.IsNullOrEmpty(raw) ? "" : Uri.UnescapeDataString(raw.TrimStart('?').Replace('+', ' '));
 }

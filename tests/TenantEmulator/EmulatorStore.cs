@@ -7,6 +7,8 @@ namespace TenantEmulator;
 /// The tenant's whole state, kept as Graph-shaped JSON so that what a test seeds, what the
 /// emulator serves and what a test reads back are the same documents. Every read or write of
 /// <see cref="State"/> happens under <see cref="Gate"/>.
+/// Beside the state it holds the test knobs (request log, faults, latency, replication delay),
+/// which are not part of the tenant and so never appear in <see cref="Snapshot"/>.
 /// </summary>
 public sealed class EmulatorStore
 {
@@ -15,9 +17,32 @@ public sealed class EmulatorStore
     /// <summary>The tenant (schema: tenants/README.md). Touch only while holding <see cref="Gate"/>.</summary>
     public JsonObject State { get; private set; }
 
+    /// <summary>The state the emulator started with; <see cref="Reset"/> goes back to it.</summary>
+    private readonly JsonObject seed;
+
+    public RequestLog Log { get; } = new();
+    public FaultSet Faults { get; } = new();
+
+    /// <summary>Fixed delay added to every /v1.0 and /adminapi request (a $batch counts once).</summary>
+    public int LatencyMilliseconds { get => Volatile.Read(ref latency); set => Volatile.Write(ref latency, value); }
+    private int latency;
+
+    /// <summary>
+    /// Replication delay: a service principal created by POST from now on stays invisible to this
+    /// many reads. Under <see cref="Gate"/>.
+    /// </summary>
+    public int ServicePrincipalReplicationReads { get; set; }
+
+    /// <summary>Service principal id -> reads it stays invisible for. Under <see cref="Gate"/>.</summary>
+    public Dictionary<string, int> InvisibleServicePrincipals { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Raised (under <see cref="Gate"/>) after <see cref="Reset"/>, so other areas can clear their own knobs.</summary>
+    public event Action? AfterReset;
+
     public EmulatorStore(JsonObject state)
     {
         State = Normalize(state);
+        seed = (JsonObject)State.DeepClone();
     }
 
     public static EmulatorStore FromFile(string path) =>
@@ -26,7 +51,25 @@ public sealed class EmulatorStore
 
     public void Replace(JsonObject state)
     {
-        lock (Gate) State = Normalize(state);
+        lock (Gate)
+        {
+            State = Normalize(state);
+            InvisibleServicePrincipals.Clear();
+        }
+    }
+
+    /// <summary>Back to the seed tenant with every knob off and an empty request log.</summary>
+    public void Reset()
+    {
+        lock (Gate)
+        {
+            Replace((JsonObject)seed.DeepClone());
+            ServicePrincipalReplicationReads = 0;
+            LatencyMilliseconds = 0;
+            Faults.Clear();
+            Log.Clear();
+            AfterReset?.Invoke();
+        }
     }
 
     public JsonObject Snapshot()
@@ -53,6 +96,12 @@ public sealed class EmulatorStore
         foreach (var name in new[] { "domains", "applications", "servicePrincipals", "appRoleAssignments" })
             CollectionOf(state, name);
         if (state["organization"] is not JsonObject) state["organization"] = new JsonObject();
+        // Graph always returns these collections on an application, empty rather than absent.
+        foreach (var app in CollectionOf(state, "applications").OfType<JsonObject>())
+            foreach (var name in new[] { "keyCredentials", "passwordCredentials", "requiredResourceAccess" })
+                CollectionOf(app, name);
+        foreach (var sp in CollectionOf(state, "servicePrincipals").OfType<JsonObject>())
+            CollectionOf(sp, "appRoles");
         if (state["exchange"] is not JsonObject exchange)
         {
             exchange = new JsonObject();

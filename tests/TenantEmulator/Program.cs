@@ -1,4 +1,3 @@
-using System.Net;
 using TenantEmulator;
 
 // Usage: TenantEmulator --tenant <file.json> [--port 0] [--port-file <path>] [--parent-pid <pid>]
@@ -6,26 +5,14 @@ using TenantEmulator;
 // to --port-file when given. With --parent-pid it exits by itself once that process is gone, so a
 // test run that dies cannot leave an emulator behind.
 var options = EmulatorOptions.Parse(args);
-var store = EmulatorStore.FromFile(options.TenantFile);
+var host = await EmulatorHost.StartAsync(EmulatorStore.FromFile(options.TenantFile), options.Port);
 
-var builder = WebApplication.CreateSlimBuilder();
-builder.Logging.ClearProviders();
-builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
-builder.Services.AddSingleton(store);
-
-var app = builder.Build();
-EmulatorPipeline.Use(app, store);
-ControlApi.Map(app, store);
-GraphApi.Map(app, store);
-ExchangeAdminApi.Map(app, store);
-
-await app.StartAsync();
-var port = new Uri(app.Urls.First()).Port;
 if (options.PortFile is not null)
 {
-    File.WriteAllText(options.PortFile + ".tmp", port.ToString());
+    // Written aside then moved, so a reader never sees a half-written port.
+    File.WriteAllText(options.PortFile + ".tmp", host.Port.ToString());
     File.Move(options.PortFile + ".tmp", options.PortFile, overwrite: true);
 }
-Console.WriteLine($"Listening on http://127.0.0.1:{port}");
-ParentWatch.ExitWhenGone(options.ParentPid, app);
-await app.WaitForShutdownAsync();
+Console.WriteLine($"Listening on http://127.0.0.1:{host.Port}");
+ParentWatch.ExitWhenGone(options.ParentPid, host.App);
+await host.App.WaitForShutdownAsync();

@@ -114,6 +114,37 @@ Describe 'Disconnect-DropzoneGraph and GraphNotConnected' {
     }
 }
 
+Describe 'Graph errors after connecting' {
+    BeforeAll { Connect-TestGraph -Emulator $Emulator | Out-Null }
+    BeforeEach { Clear-EmulatorRequestLog -Emulator $Emulator }
+    AfterEach { Clear-EmulatorFault -Emulator $Emulator }
+
+    It 'turns a 403 into InsufficientPrivileges naming the permission, the roles and Graph''s request-id' {
+        Add-EmulatorFault -Emulator $Emulator -Method GET -Path '/v1.0/organization' -Status 403
+        $err = { Get-DropzoneOrganizationId -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InsufficientPrivileges,Dropzone.ExoSetup.Cmdlets.GetDropzoneOrganizationId' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $err.Exception.Message | Should -Match 'Authorization_RequestDenied'
+        $err.Exception.Message | Should -Match 'Organization\.Read\.All'
+        $err.Exception.GraphError.RequestId | Should -Match '^[0-9a-f-]{36}$'
+        $err.Exception.Message | Should -Match ([regex]::Escape($err.Exception.GraphError.RequestId))
+        $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+    }
+
+    It 'waits out a 429 with Retry-After and then succeeds' {
+        Add-EmulatorFault -Emulator $Emulator -Method GET -Path '/v1.0/organization' -Status 429 -RetryAfterSeconds 1
+        Get-DropzoneOrganizationId | Should -Be 'contoso.onmicrosoft.com'
+        @(Get-EmulatorRequestLog -Emulator $Emulator).status | Should -Be @(429, 200)
+    }
+
+    It 'reports a failure for the object at hand without stopping the pipeline' {
+        Add-EmulatorFault -Emulator $Emulator -Method GET -Path '/v1.0/organization' -Status 403
+        $out = . { Get-DropzoneOrganizationId -ErrorAction SilentlyContinue -ErrorVariable failures; 'went on' }
+        $out | Should -Be 'went on'
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'InsufficientPrivileges,*'
+    }
+}
+
 Describe 'A connection belongs to its runspace' {
     BeforeAll {
         # A second tenant: another id and another initial domain.

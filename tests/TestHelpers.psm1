@@ -21,6 +21,27 @@ function Get-TestTenantFile {
     $file
 }
 
+function Start-DotnetProcess {
+    <#
+    .SYNOPSIS
+    Starts `dotnet <arguments>` in the repository root with both pipes read asynchronously (so the
+    child can never block on a full pipe). Returns the process and the two read tasks.
+    #>
+    param([Parameter(Mandatory)][string[]] $Arguments)
+    $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in $Arguments) { $psi.ArgumentList.Add([string]$a) }
+    $psi.WorkingDirectory = $script:RepoRoot
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($psi)
+    [pscustomobject]@{
+        Process        = $process
+        StandardOutput = $process.StandardOutput.ReadToEndAsync()
+        StandardError  = $process.StandardError.ReadToEndAsync()
+    }
+}
+
 function Start-TestEmulator {
     <#
     .SYNOPSIS
@@ -36,15 +57,9 @@ function Start-TestEmulator {
     if (-not (Test-Path -LiteralPath $dll)) { throw "The emulator is not built ($dll): run ./build.ps1 Build first." }
     $portFile = Join-Path ([IO.Path]::GetTempPath()) ("dz-emulator-{0}.port" -f [guid]::NewGuid())
 
-    $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($dll, '--tenant', $tenantFile, '--port-file', $portFile, '--parent-pid', $PID)) { $psi.ArgumentList.Add([string]$a) }
-    $psi.UseShellExecute = $false
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $process = [Diagnostics.Process]::Start($psi)
-    # Drain both pipes so the emulator can never block on a full one.
-    $null = $process.StandardOutput.ReadToEndAsync()
-    $stderr = $process.StandardError.ReadToEndAsync()
+    $started = Start-DotnetProcess -Arguments @($dll, '--tenant', $tenantFile, '--port-file', $portFile, '--parent-pid', $PID)
+    $process = $started.Process
+    $stderr = $started.StandardError
 
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
     while (-not (Test-Path -LiteralPath $portFile)) {
@@ -150,15 +165,8 @@ function Invoke-FreshPwsh {
     $file = Join-Path ([IO.Path]::GetTempPath()) ("dz-fresh-{0}.ps1" -f [guid]::NewGuid())
     Set-Content -LiteralPath $file -Value $Script
     try {
-        $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in @('pwsh', '-NoProfile', '-NonInteractive', '-File', $file, $script:RepoRoot) + $Arguments) { $psi.ArgumentList.Add([string]$a) }
-        $psi.WorkingDirectory = $script:RepoRoot
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $process = [Diagnostics.Process]::Start($psi)
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
+        $started = Start-DotnetProcess -Arguments (@('pwsh', '-NoProfile', '-NonInteractive', '-File', $file, $script:RepoRoot) + $Arguments)
+        $process, $stdout, $stderr = $started.Process, $started.StandardOutput, $started.StandardError
         if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
             $process.Kill($true)
             throw "The fresh pwsh did not finish within $TimeoutSeconds s."
@@ -235,14 +243,14 @@ function Add-EmulatorFault {
     <#
     .SYNOPSIS
     Makes the next -Count requests matching -Method (any when omitted) and -Path ('*' = any run of
-    characters) fail: with -Status 429 or 503 and Retry-After, or with -Drop a dropped connection.
+    characters) fail: with -Status 429 or 503 and Retry-After, -Status 403 (a missing permission), or with -Drop a dropped connection.
     Requests inside a $batch are matched one by one (path /v1.0/...). Returns the fault.
     #>
     param(
         [Parameter(Mandatory)] $Emulator,
         [Parameter(Mandatory)][string] $Path,
         [string] $Method,
-        [ValidateSet(429, 503)][int] $Status = 429,
+        [ValidateSet(429, 503, 403)][int] $Status = 429,
         [int] $RetryAfterSeconds = 1,
         [int] $Count = 1,
         [switch] $Drop

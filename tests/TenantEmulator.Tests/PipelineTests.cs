@@ -92,6 +92,18 @@ public sealed class FaultTests : EmulatorTest
     }
 
     [Fact]
+    public async Task A_403_fault_answers_like_a_missing_permission_without_Retry_After()
+    {
+        await AddFault(new JsonObject { ["method"] = "GET", ["path"] = "/v1.0/organization", ["status"] = 403 });
+
+        var refused = await Get("/v1.0/organization");
+
+        Assert.Equal((403, "Authorization_RequestDenied"), (refused.Code, refused.ErrorCode));
+        Assert.False(refused.Response.Headers.Contains("Retry-After"));
+        Assert.Equal(200, (await Get("/v1.0/organization")).Code);
+    }
+
+    [Fact]
     public async Task A_drop_fault_aborts_the_connection()
     {
         await AddFault(new JsonObject { ["kind"] = "drop", ["method"] = "GET", ["path"] = "/v1.0/domains", ["count"] = 1 });

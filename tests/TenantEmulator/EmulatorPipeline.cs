@@ -104,6 +104,11 @@ public static class EmulatorPipeline
 
     public static GraphResponse FaultResponse(Fault fault, string requestId, string clientRequestId)
     {
+        if (fault.Status == 403)
+        {
+            // What Graph answers when the token lacks the permission the call needs.
+            return GraphResponse.Error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", requestId, clientRequestId);
+        }
         var response = fault.Status == 429
             ? GraphResponse.Error(429, "TooManyRequests", "Too many requests. (fault injected by the emulator)", requestId, clientRequestId)
             : GraphResponse.Error(503, "serviceNotAvailable", "The service is not available. (fault injected by the emulator)", requestId, clientRequestId);

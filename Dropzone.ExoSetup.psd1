@@ -17,6 +17,12 @@
         'Disconnect-DropzoneGraph'
         'Get-DropzoneGraphContext'
         'Get-DropzoneOrganizationId'
+        'Get-DropzoneApplication'
+        'Install-DropzoneCertificate'
+        'Get-DropzoneCertificate'
+        'Remove-DropzoneCertificate'
+        'Grant-DropzoneExoPermission'
+        'Get-DropzoneServicePrincipal'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
@@ -25,7 +31,7 @@
         PSData = @{
             Tags         = @('Dropzone', 'ExchangeOnline', 'Exchange', 'EntraID', 'AzureAD', 'MicrosoftGraph', 'Quarantine', 'Defender', 'Security', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'Foundation: Connect-DropzoneGraph, Disconnect-DropzoneGraph, Get-DropzoneGraphContext; Get-DropzoneOrganizationId.'
+            ReleaseNotes = 'Graph connection (Connect-/Disconnect-DropzoneGraph, Get-DropzoneGraphContext) and the Entra ID steps: Get-DropzoneApplication, Install-/Get-/Remove-DropzoneCertificate, Grant-DropzoneExoPermission, Get-DropzoneServicePrincipal, Get-DropzoneOrganizationId.'
         }
     }
 }

@@ -85,6 +85,14 @@ Describe 'The layout of the built module' {
     It 'ships the format file it declares' {
         Join-Path $ModulePath $Manifest.FormatsToProcess[0] | Should -Exist
     }
+
+    It 'has a default view for every type its cmdlets output' {
+        [xml] $format = Get-Content (Join-Path $ModulePath $Manifest.FormatsToProcess[0]) -Raw
+        $viewed = @($format.Configuration.ViewDefinitions.View.ViewSelectedBy.TypeName)
+        $outputs = $Module.ExportedCmdlets.Values.OutputType.Type | Where-Object { $_.Namespace -eq 'Dropzone.ExoSetup' } | Sort-Object FullName -Unique
+        $outputs | Should -Not -BeNullOrEmpty
+        foreach ($type in $outputs) { $viewed | Should -Contain $type.FullName }
+    }
 }
 
 Describe 'The cmdlet assembly''s references' {

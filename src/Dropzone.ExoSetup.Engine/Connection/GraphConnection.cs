@@ -25,7 +25,7 @@ namespace Dropzone.ExoSetup.Engine.Connection
             handlers.Add(new GraphRequestLogHandler());
             _http = GraphClientFactory.Create(handlers);
             var client = new GraphServiceClient(_http, new BaseBearerTokenAuthenticationProvider(TokenProvider), graphRoot + "v1.0");
-            Gateway = new GraphGateway(client);
+            Gateway = new GraphGateway(client, _http);
         }
 
         public Uri GraphRoot { get; }

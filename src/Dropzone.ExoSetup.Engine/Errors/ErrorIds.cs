@@ -17,6 +17,17 @@ namespace Dropzone.ExoSetup.Engine.Errors
         public const string CertificateFileNotFound = "CertificateFileNotFound";
         public const string CertificateInvalid = "CertificateInvalid";
         public const string CertificateNotFoundInStore = "CertificateNotFoundInStore";
+        public const string CertificateHasPrivateKey = "CertificateHasPrivateKey";
+        public const string CertificateExpired = "CertificateExpired";
+        public const string CertificateThumbprintMismatch = "CertificateThumbprintMismatch";
+        public const string InvalidThumbprint = "InvalidThumbprint";
+        public const string CertificateNotFound = "CertificateNotFound";
+        public const string ExistingCertificateUnreadable = "ExistingCertificateUnreadable";
+        public const string ApplicationNotFound = "ApplicationNotFound";
+        public const string ApplicationAmbiguous = "ApplicationAmbiguous";
+        public const string ServicePrincipalNotFound = "ServicePrincipalNotFound";
+        public const string ExchangeResourceNotFound = "ExchangeResourceNotFound";
+        public const string ReplicationTimeout = "ReplicationTimeout";
         public const string OrganizationIdNotFound = "OrganizationIdNotFound";
         public const string UnexpectedError = "UnexpectedError";
     }

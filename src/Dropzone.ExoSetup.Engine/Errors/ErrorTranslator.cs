@@ -52,6 +52,10 @@ namespace Dropzone.ExoSetup.Engine.Errors
             }
         }
 
+        /// <summary>An unsuccessful Graph answer (direct or inside a batch) as a module error.</summary>
+        public static DropzoneException FromGraphReply(int status, string code, string message, string requestId, GraphOperation operation) =>
+            FromGraph(status, code, message, requestId, operation, null);
+
         private static DropzoneException FromGraph(int status, string code, string message, string requestId, GraphOperation operation, Exception inner)
         {
             var detail = new GraphErrorDetail(status, code, message, requestId, null, null);

@@ -1,43 +1,65 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
+using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Dropzone.ExoSetup.Engine.Diagnostics;
 using Dropzone.ExoSetup.Engine.Errors;
 using Microsoft.Graph;
 
 namespace Dropzone.ExoSetup.Engine.Graph
 {
     /// <summary>
-    /// The only code that builds Graph requests. Each method is one documented Graph call (or one
-    /// batch of them) and returns plain engine types; Graph's exceptions leave it translated.
+    /// The only code that builds and sends Graph requests. Calls that do not depend on each other go
+    /// out together: one call alone, several in one JSON batch (up to 20). Throttling is waited out:
+    /// the SDK's retry handler does it for direct calls, <see cref="ExecuteAsync"/> for the steps of a
+    /// batch, each of which Graph answers with its own status and Retry-After.
     /// </summary>
-    public sealed class GraphGateway
+    public sealed partial class GraphGateway
     {
-        private readonly GraphServiceClient _client;
+        /// <summary>Graph's documented limit of requests in one JSON batch.</summary>
+        internal const int MaxBatchSize = 20;
 
-        internal GraphGateway(GraphServiceClient client)
+        private readonly GraphServiceClient _client;
+        private readonly HttpClient _http;
+
+        internal GraphGateway(GraphServiceClient client, HttpClient http)
         {
             _client = client;
+            _http = http;
         }
 
-        /// <summary>GET /organization: the tenant id, its name and its initial *.onmicrosoft.com domain.</summary>
-        public Task<OrganizationInfo> GetOrganizationAsync(CancellationToken cancellationToken) =>
-            Call(GraphOperation.ReadOrganization, cancellationToken, async () =>
-            {
-                var page = await _client.Organization.GetAsync(request =>
-                    request.QueryParameters.Select = new[] { "id", "displayName", "verifiedDomains" }, cancellationToken).ConfigureAwait(false);
-                var organization = page?.Value?.FirstOrDefault()
-                    ?? throw new DropzoneException(ErrorIds.GraphRequestFailed, ErrorKind.InvalidData,
-                        "Graph returned no organization for this tenant.", "Check that the account signs in to the intended tenant.");
-                var initial = organization.VerifiedDomains?.FirstOrDefault(d => d.IsInitial == true)?.Name;
-                return new OrganizationInfo(organization.Id, organization.DisplayName, initial);
-            });
+        /// <summary>How often a throttled batch step is sent again before its error is reported.</summary>
+        public int MaxRetries { get; set; } = 5;
 
-        private static async Task<T> Call<T>(GraphOperation operation, CancellationToken cancellationToken, Func<Task<T>> call)
+        /// <summary>The longest wait honoured from a Retry-After header.</summary>
+        public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(180);
+
+        /// <summary>How long a new service principal may take to become readable (replication).</summary>
+        public TimeSpan ReplicationTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+        /// <summary>GET /organization: the tenant id, its name and its initial *.onmicrosoft.com domain.</summary>
+        public async Task<OrganizationInfo> GetOrganizationAsync(CancellationToken cancellationToken)
         {
+            var call = OrganizationCall("organization");
+            var reply = (await ExecuteAsync(new[] { call }, cancellationToken).ConfigureAwait(false))[call.Id];
+            return await ReadOrganizationAsync(reply, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Sends the calls in one round trip and returns every reply by call id. Unsuccessful replies
+        /// are returned, not thrown: what a 404 or a 400 means depends on the step.
+        /// </summary>
+        internal async Task<IReadOnlyDictionary<string, GraphReply>> ExecuteAsync(IReadOnlyList<GraphCall> calls, CancellationToken cancellationToken)
+        {
+            if (calls.Count == 0) return new Dictionary<string, GraphReply>();
+            if (calls.Count > MaxBatchSize) throw new ArgumentException($"At most {MaxBatchSize} calls go in one batch.", nameof(calls));
             try
             {
-                return await call().ConfigureAwait(false);
+                if (calls.Count == 1)
+                    return new Dictionary<string, GraphReply> { [calls[0].Id] = await SendDirectAsync(calls[0], cancellationToken).ConfigureAwait(false) };
+                return await SendBatchAsync(calls, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -45,8 +67,64 @@ namespace Dropzone.ExoSetup.Engine.Graph
             }
             catch (Exception e) when (!(e is DropzoneException))
             {
-                throw ErrorTranslator.Translate(e, operation);
+                throw ErrorTranslator.Translate(e, calls[0].Operation);
             }
         }
+
+        private async Task<GraphReply> SendDirectAsync(GraphCall call, CancellationToken cancellationToken)
+        {
+            // The adapter signs the request (our token provider); the HTTP pipeline retries
+            // throttled answers and logs each attempt.
+            using (var request = await _client.RequestAdapter.ConvertToNativeRequestAsync<HttpRequestMessage>(call.Request, cancellationToken).ConfigureAwait(false))
+            using (var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                return await GraphReply.FromAsync(response).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<IReadOnlyDictionary<string, GraphReply>> SendBatchAsync(IReadOnlyList<GraphCall> calls, CancellationToken cancellationToken)
+        {
+            var log = OperationScope.Log;
+            var replies = new Dictionary<string, GraphReply>();
+            var pending = calls.ToList();
+            for (var attempt = 0; ; attempt++)
+            {
+                var batch = new BatchRequestContentCollection(_client);
+                foreach (var call in pending)
+                    await batch.AddBatchRequestStepAsync(call.Request, call.Id).ConfigureAwait(false);
+                var result = await _client.Batch.PostAsync(batch, cancellationToken).ConfigureAwait(false);
+                var statuses = await result.GetResponsesStatusCodesAsync().ConfigureAwait(false);
+
+                var again = new List<GraphCall>();
+                var wait = TimeSpan.Zero;
+                foreach (var call in pending)
+                {
+                    if (!statuses.ContainsKey(call.Id))
+                        throw new DropzoneException(ErrorIds.GraphRequestFailed, ErrorKind.InvalidData,
+                            $"Graph's batch answer has no reply for '{call.Label}'.", "Run the command again.");
+                    GraphReply reply;
+                    using (var response = await result.GetResponseByIdAsync(call.Id).ConfigureAwait(false))
+                        reply = await GraphReply.FromAsync(response).ConfigureAwait(false);
+                    log.Verbose($"  batch step {call.Label} -> {reply.Status}{(reply.RequestId == null ? string.Empty : $" (request-id {reply.RequestId})")}");
+                    if (reply.IsTransient && attempt < MaxRetries)
+                    {
+                        again.Add(call);
+                        var delay = reply.RetryAfter ?? TimeSpan.FromSeconds(Math.Pow(2, attempt));
+                        if (delay > wait) wait = delay;
+                    }
+                    else
+                    {
+                        replies[call.Id] = reply;
+                    }
+                }
+                if (again.Count == 0) return replies;
+                if (wait > MaxRetryAfter) wait = MaxRetryAfter;
+                log.Verbose($"Graph throttled {again.Count} batch step(s): waiting {wait.TotalSeconds:0.#} s as Retry-After asks, then sending them again.");
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                pending = again;
+            }
+        }
+
+        private static string NewId() => Guid.NewGuid().ToString("N").Substring(0, 8);
     }
 }

@@ -1,0 +1,185 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.RegularExpressions;
+using Dropzone.ExoSetup.Engine.Errors;
+
+namespace Dropzone.ExoSetup.Engine.Certificates
+{
+    /// <summary>
+    /// The one certificate reader. It accepts the vendor's public certificate as PEM, DER or bare
+    /// base64 (.crt, .cer, .pem) and refuses, before anything is written, whatever cannot be it:
+    /// a file holding a private key (the vendor keeps its key, so such a file is somebody else's
+    /// certificate), an expired certificate, or one whose thumbprint is not the one the vendor shows.
+    /// </summary>
+    public static class CertificateReader
+    {
+        private static readonly Regex PemBlock = new Regex(
+            @"-----BEGIN (?<label>[A-Z0-9 ]+)-----(?<body>.*?)-----END \k<label>-----",
+            RegexOptions.Singleline | RegexOptions.CultureInvariant);
+
+        private static readonly Regex Hex40 = new Regex("^[0-9A-F]{40}$", RegexOptions.CultureInvariant);
+
+        /// <summary>Reads and checks a certificate file. Warnings (e.g. a chain file) go to <paramref name="warn"/>.</summary>
+        public static VendorCertificate ReadFile(string path, string expectedThumbprint, DateTimeOffset now, Action<string> warn = null)
+        {
+            var expected = NormalizeExpected(expectedThumbprint);
+            if (string.IsNullOrEmpty(path) || !File.Exists(path))
+                throw new DropzoneException(ErrorIds.CertificateFileNotFound, ErrorKind.NotFound,
+                    $"The certificate file '{path}' does not exist.",
+                    "Download the certificate (<tenant>.dropzone.app.crt) from the Dropzone AI UI (Settings > Integrations > MS 365/Defender) and pass its path.", path);
+            byte[] content;
+            try
+            {
+                content = File.ReadAllBytes(path);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new DropzoneException(ErrorIds.CertificateFileNotFound, ErrorKind.NotFound,
+                    $"The certificate file '{path}' cannot be read: {e.Message}", "Check the path and its permissions.", path, innerException: e);
+            }
+            var der = ExtractDer(content, path, warn ?? (_ => { }));
+            return Check(der, expected, now, path);
+        }
+
+        /// <summary>Checks a certificate given as an object (-Certificate).</summary>
+        public static VendorCertificate FromCertificate(X509Certificate2 certificate, string expectedThumbprint, DateTimeOffset now)
+        {
+            if (certificate == null) throw new ArgumentNullException(nameof(certificate));
+            var expected = NormalizeExpected(expectedThumbprint);
+            if (certificate.HasPrivateKey)
+                throw HasPrivateKey("the -Certificate object");
+            return Check(certificate.RawData, expected, now, "the -Certificate object");
+        }
+
+        /// <summary>SHA-1 of DER bytes as upper-case hex, as the Entra portal shows a thumbprint.</summary>
+        public static string ThumbprintOf(byte[] der)
+        {
+            using (var sha1 = SHA1.Create())
+            {
+                return string.Concat(sha1.ComputeHash(der).Select(b => b.ToString("X2")));
+            }
+        }
+
+        /// <summary>A thumbprint as people paste it (spaces, colons, lower case) in the portal's form.</summary>
+        public static string NormalizeThumbprint(string thumbprint) =>
+            thumbprint == null ? null : new string(thumbprint.Where(Uri.IsHexDigit).ToArray()).ToUpperInvariant();
+
+        private static string NormalizeExpected(string expectedThumbprint)
+        {
+            if (string.IsNullOrWhiteSpace(expectedThumbprint)) return null;
+            var normalized = new string(expectedThumbprint.Where(c => !char.IsWhiteSpace(c) && c != ':' && c != '-').ToArray()).ToUpperInvariant();
+            if (!Hex40.IsMatch(normalized))
+                throw new DropzoneException(ErrorIds.InvalidThumbprint, ErrorKind.InvalidArgument,
+                    $"'{expectedThumbprint}' is not a certificate thumbprint (40 hexadecimal characters).",
+                    "Copy the thumbprint exactly as the Dropzone AI UI shows it.", expectedThumbprint);
+            return normalized;
+        }
+
+        private static byte[] ExtractDer(byte[] content, string source, Action<string> warn)
+        {
+            if (content.Length == 0) throw Invalid(source, "the file is empty");
+
+            // Binary: DER (a certificate) or PKCS#12 (a certificate with its private key).
+            if (content[0] == 0x30)
+                return FromBinary(content, source);
+
+            string text;
+            using (var reader = new StreamReader(new MemoryStream(content), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+            {
+                text = reader.ReadToEnd();
+            }
+
+            var blocks = PemBlock.Matches(text).Cast<Match>().ToList();
+            if (text.Contains("-----BEGIN"))
+            {
+                if (blocks.Any(b => b.Groups["label"].Value.Contains("PRIVATE KEY")) || text.Contains("PRIVATE KEY-----"))
+                    throw HasPrivateKey(source);
+                var certificates = blocks.Where(b => b.Groups["label"].Value == "CERTIFICATE").ToList();
+                if (certificates.Count == 0) throw Invalid(source, "it has no '-----BEGIN CERTIFICATE-----' block");
+                if (certificates.Count > 1)
+                    warn($"{source} holds {certificates.Count} certificates; the first one is used.");
+                return FromBinary(DecodeBase64(certificates[0].Groups["body"].Value, source), source);
+            }
+
+            // Bare base64 of the DER bytes (what some tools save as .cer).
+            return FromBinary(DecodeBase64(text, source), source);
+        }
+
+        private static byte[] DecodeBase64(string text, string source)
+        {
+            var compact = new string(text.Where(c => !char.IsWhiteSpace(c)).ToArray());
+            try
+            {
+                return Convert.FromBase64String(compact);
+            }
+            catch (FormatException)
+            {
+                throw Invalid(source, "it is neither a PEM, DER nor base64 certificate");
+            }
+        }
+
+        private static byte[] FromBinary(byte[] bytes, string source)
+        {
+            X509ContentType type;
+            try
+            {
+                type = X509Certificate2.GetCertContentType(bytes);
+            }
+            catch (CryptographicException)
+            {
+                throw Invalid(source, "it is not a certificate");
+            }
+            switch (type)
+            {
+                case X509ContentType.Cert:
+                    return bytes;
+                case X509ContentType.Pkcs12:
+                    throw HasPrivateKey(source);
+                default:
+                    throw Invalid(source, $"it holds {type} content, not a single certificate");
+            }
+        }
+
+        private static VendorCertificate Check(byte[] der, string expected, DateTimeOffset now, string source)
+        {
+            X509Certificate2 certificate;
+            try
+            {
+                certificate = new X509Certificate2(der);
+            }
+            catch (CryptographicException e)
+            {
+                throw Invalid(source, e.Message);
+            }
+            using (certificate)
+            {
+                var thumbprint = ThumbprintOf(der);
+                var notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero);
+                var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+                if (expected != null && expected != thumbprint)
+                    throw new DropzoneException(ErrorIds.CertificateThumbprintMismatch, ErrorKind.InvalidData,
+                        $"The certificate in {source} has the thumbprint {thumbprint}, not {expected} as expected.",
+                        "Download the certificate again from the Dropzone AI UI, or check the thumbprint you passed to -ExpectedThumbprint.", thumbprint);
+                if (notAfter <= now)
+                    throw new DropzoneException(ErrorIds.CertificateExpired, ErrorKind.InvalidData,
+                        $"The certificate {thumbprint} in {source} expired on {notAfter:yyyy-MM-dd HH:mm} UTC.",
+                        "Download the current certificate from the Dropzone AI UI.", thumbprint);
+                return new VendorCertificate((byte[])der.Clone(), thumbprint, certificate.Subject, notBefore, notAfter, source);
+            }
+        }
+
+        private static DropzoneException HasPrivateKey(string source) =>
+            new DropzoneException(ErrorIds.CertificateHasPrivateKey, ErrorKind.SecurityError,
+                $"{source} holds a private key. Dropzone AI keeps its private key, so this is not the vendor's certificate, and a private key must not be handled here.",
+                "Use the public certificate (.crt) downloaded from the Dropzone AI UI; delete stray copies of private keys.", source);
+
+        private static DropzoneException Invalid(string source, string why) =>
+            new DropzoneException(ErrorIds.CertificateInvalid, ErrorKind.InvalidData,
+                $"{source} cannot be read as a certificate: {why}.",
+                "Pass the .crt file downloaded from the Dropzone AI UI (PEM, DER or base64).", source);
+    }
+}

@@ -1,0 +1,36 @@
+namespace Dropzone.ExoSetup.Engine.Graph
+{
+    /// <summary>The Graph operations of the procedure, each with the least permissions and roles it needs.</summary>
+    public static class GraphOperations
+    {
+        public static readonly GraphOperation ReadApplication = new GraphOperation(
+            "read the app registration",
+            "Application.Read.All",
+            "Application Administrator, Cloud Application Administrator, or a reader role (Global Reader)");
+
+        public static readonly GraphOperation UpdateApplication = new GraphOperation(
+            "update the app registration (certificates, API permissions)",
+            "Application.ReadWrite.All (or ownership of the app with Application.ReadWrite.OwnedBy)",
+            "Application Administrator or Cloud Application Administrator");
+
+        public static readonly GraphOperation ReadServicePrincipal = new GraphOperation(
+            "read the service principals (Enterprise applications)",
+            "Application.Read.All",
+            "Application Administrator, Cloud Application Administrator, or a reader role (Global Reader)");
+
+        public static readonly GraphOperation CreateServicePrincipal = new GraphOperation(
+            "create the app's service principal (Enterprise application)",
+            "Application.ReadWrite.All",
+            "Application Administrator or Cloud Application Administrator");
+
+        public static readonly GraphOperation GrantConsent = new GraphOperation(
+            "grant admin consent to Exchange.ManageAsApp (an app role assignment)",
+            "AppRoleAssignment.ReadWrite.All together with Application.Read.All",
+            "Privileged Role Administrator, Cloud Application Administrator or Application Administrator");
+
+        public static readonly GraphOperation RevokeConsent = new GraphOperation(
+            "remove the admin consent to Exchange.ManageAsApp (an app role assignment)",
+            "AppRoleAssignment.ReadWrite.All together with Application.Read.All",
+            "Privileged Role Administrator, Cloud Application Administrator or Application Administrator");
+    }
+}

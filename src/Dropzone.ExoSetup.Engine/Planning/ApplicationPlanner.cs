@@ -1,0 +1,159 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Dropzone.ExoSetup.Engine.Certificates;
+using Dropzone.ExoSetup.Engine.Errors;
+using Dropzone.ExoSetup.Engine.Model;
+using Microsoft.Graph.Models;
+
+namespace Dropzone.ExoSetup.Engine.Planning
+{
+    /// <summary>
+    /// Compares what the app registration holds with what the procedure wants and plans the
+    /// difference. Plain code over the state read from Graph: no I/O. Every collection it plans to
+    /// write is the one read, entry for entry, with only the module's own entry added or removed.
+    /// </summary>
+    public static class ApplicationPlanner
+    {
+        /// <summary>
+        /// Plans adding the vendor's certificate. Returns no change when a certificate with that
+        /// thumbprint is already there; <paramref name="existing"/> then names it.
+        /// </summary>
+        public static PlannedChange PlanAddCertificate(ApplicationState state, VendorCertificate certificate, string displayName, out CertificateDetails existing)
+        {
+            existing = state.Certificates.FirstOrDefault(c => c.Thumbprint == certificate.Thumbprint);
+            if (existing != null) return null;
+            RequireReadableKeys(state);
+
+            var keyId = Guid.NewGuid();
+            var credentials = state.KeyCredentials.Select(Copy).ToList();
+            credentials.Add(new KeyCredential
+            {
+                KeyId = keyId,
+                Type = "AsymmetricX509Cert",
+                Usage = "Verify",
+                Key = certificate.RawData,
+                DisplayName = displayName,
+                StartDateTime = certificate.NotBefore,
+                EndDateTime = certificate.NotAfter,
+            });
+            return new PlannedChange(ChangeKind.AddCertificate, Describe(state),
+                $"Add certificate '{displayName}' (thumbprint {certificate.Thumbprint}, valid {certificate.NotBefore:yyyy-MM-dd} to {certificate.NotAfter:yyyy-MM-dd}), keeping the {state.KeyCredentials.Count} certificate(s) already there")
+            {
+                KeyCredentials = credentials,
+                KeyId = keyId,
+            };
+        }
+
+        /// <summary>Plans removing one certificate, by thumbprint or keyId, keeping all the others.</summary>
+        public static PlannedChange PlanRemoveCertificate(ApplicationState state, string thumbprint, Guid? keyId)
+        {
+            var wanted = CertificateReader.NormalizeThumbprint(thumbprint);
+            var target = state.Certificates.FirstOrDefault(c =>
+                (keyId.HasValue && c.KeyId == keyId.Value) || (!string.IsNullOrEmpty(wanted) && c.Thumbprint == wanted));
+            if (target == null)
+                throw new DropzoneException(ErrorIds.CertificateNotFound, ErrorKind.NotFound,
+                    $"The app registration '{state.DisplayName}' ({state.AppId}) has no certificate {(keyId.HasValue ? "with keyId " + keyId : "with thumbprint " + wanted)}.",
+                    "List its certificates with Get-DropzoneCertificate.", (object)keyId ?? wanted);
+            RequireReadableKeys(state);
+            var remaining = state.KeyCredentials.Where(k => k.KeyId != target.KeyId).Select(Copy).ToList();
+            return new PlannedChange(ChangeKind.RemoveCertificate, Describe(state),
+                $"Remove certificate '{target.DisplayName}' (thumbprint {target.Thumbprint}, keyId {target.KeyId}), keeping the {remaining.Count} other(s)")
+            {
+                KeyCredentials = remaining,
+                KeyId = target.KeyId,
+            };
+        }
+
+        /// <summary>
+        /// Plans Exchange.ManageAsApp: request it, create the app's service principal when missing,
+        /// and grant admin consent unless <paramref name="skipConsent"/>. Empty when all is in place.
+        /// </summary>
+        public static IReadOnlyList<PlannedChange> PlanPermission(ApplicationState state, bool skipConsent)
+        {
+            var changes = new List<PlannedChange>();
+            if (!state.PermissionRequested)
+            {
+                changes.Add(new PlannedChange(ChangeKind.RequestPermission, Describe(state),
+                    $"Add the application permission {WellKnown.ManageAsAppRoleName} of Office 365 Exchange Online to the API permissions, keeping the {state.RequiredResourceAccess.Sum(r => r.ResourceAccess?.Count ?? 0)} already there")
+                {
+                    RequiredResourceAccess = WithManageAsApp(state.RequiredResourceAccess),
+                });
+            }
+            if (state.ServicePrincipal == null)
+            {
+                changes.Add(new PlannedChange(ChangeKind.CreateServicePrincipal, Describe(state),
+                    "Create the app's service principal (Enterprise application)"));
+            }
+            if (!skipConsent && !state.PermissionConsented)
+            {
+                if (state.ExchangeResource == null || !state.ExchangeResourceRoles.Contains(WellKnown.ManageAsAppRoleId))
+                    throw new DropzoneException(ErrorIds.ExchangeResourceNotFound, ErrorKind.NotFound,
+                        $"Office 365 Exchange Online (appId {WellKnown.ExchangeOnlineAppId}) has no service principal with the {WellKnown.ManageAsAppRoleName} app role in this tenant, so consent cannot be granted.",
+                        "Check that the tenant has Exchange Online (a Microsoft 365 subscription); then run the command again, or use -SkipConsent and grant consent in the portal.", WellKnown.ExchangeOnlineAppId);
+                changes.Add(new PlannedChange(ChangeKind.GrantConsent, Describe(state),
+                    $"Grant admin consent to {WellKnown.ManageAsAppRoleName} (an app role assignment to Office 365 Exchange Online)"));
+            }
+            return changes;
+        }
+
+        /// <summary>
+        /// Drops approved changes that cannot be made without one that was declined: consent needs
+        /// the service principal, so it goes when its creation was declined.
+        /// </summary>
+        public static List<PlannedChange> WithoutUnmetDependencies(ApplicationState state, IReadOnlyList<PlannedChange> approved)
+        {
+            var hasPrincipal = state.ServicePrincipal != null || approved.Any(c => c.Kind == ChangeKind.CreateServicePrincipal);
+            return approved.Where(c => c.Kind != ChangeKind.GrantConsent || hasPrincipal).ToList();
+        }
+
+        internal static string Describe(ApplicationState state) => $"application '{state.DisplayName}' ({state.AppId})";
+
+        private static List<RequiredResourceAccess> WithManageAsApp(IReadOnlyList<RequiredResourceAccess> existing)
+        {
+            var result = existing.Select(Copy).ToList();
+            var exchange = result.FirstOrDefault(r => string.Equals(r.ResourceAppId, WellKnown.ExchangeOnlineAppId.ToString(), StringComparison.OrdinalIgnoreCase));
+            if (exchange == null)
+            {
+                exchange = new RequiredResourceAccess { ResourceAppId = WellKnown.ExchangeOnlineAppId.ToString(), ResourceAccess = new List<ResourceAccess>() };
+                result.Add(exchange);
+            }
+            exchange.ResourceAccess.Add(new ResourceAccess { Id = WellKnown.ManageAsAppRoleId, Type = "Role" });
+            return result;
+        }
+
+        private static void RequireReadableKeys(ApplicationState state)
+        {
+            var unreadable = state.Certificates.Where(c => !c.KeyReadable).ToList();
+            if (unreadable.Count == 0) return;
+            throw new DropzoneException(ErrorIds.ExistingCertificateUnreadable, ErrorKind.InvalidData,
+                $"Graph did not return the key of {unreadable.Count} certificate(s) already on '{state.DisplayName}' (keyId {string.Join(", ", unreadable.Select(c => c.KeyId))}). " +
+                "Writing the certificate list without them would delete them, so nothing was changed.",
+                "Run the command again; if it persists, add the certificate in the portal (Certificates & secrets > Upload certificate).", state.AppId);
+        }
+
+        // Fresh objects, every property set: the SDK sends only what was set on an object, so an
+        // object read from Graph would go back empty. Unknown properties travel in AdditionalData.
+        internal static KeyCredential Copy(KeyCredential k) => new KeyCredential
+        {
+            KeyId = k.KeyId,
+            Key = k.Key,
+            DisplayName = k.DisplayName,
+            StartDateTime = k.StartDateTime,
+            EndDateTime = k.EndDateTime,
+            Type = k.Type,
+            Usage = k.Usage,
+            CustomKeyIdentifier = k.CustomKeyIdentifier,
+            AdditionalData = new Dictionary<string, object>(k.AdditionalData ?? new Dictionary<string, object>()),
+        };
+
+        internal static RequiredResourceAccess Copy(RequiredResourceAccess r) => new RequiredResourceAccess
+        {
+            ResourceAppId = r.ResourceAppId,
+            ResourceAccess = (r.ResourceAccess ?? new List<ResourceAccess>())
+                .Select(a => new ResourceAccess { Id = a.Id, Type = a.Type, AdditionalData = new Dictionary<string, object>(a.AdditionalData ?? new Dictionary<string, object>()) })
+                .ToList(),
+            AdditionalData = new Dictionary<string, object>(r.AdditionalData ?? new Dictionary<string, object>()),
+        };
+    }
+}

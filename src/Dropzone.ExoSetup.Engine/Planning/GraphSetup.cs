@@ -1,0 +1,43 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Dropzone.ExoSetup.Engine.Certificates;
+using Dropzone.ExoSetup.Engine.Graph;
+using Dropzone.ExoSetup.Engine.Model;
+
+namespace Dropzone.ExoSetup.Engine.Planning
+{
+    /// <summary>
+    /// The whole Entra ID half of the procedure as one plan: certificate, permission, service
+    /// principal, consent and the Organization ID, read in one round trip. Applying it takes at most
+    /// two more (one when the app already has its service principal); on a tenant where all is done
+    /// it is one read and no write.
+    /// </summary>
+    public sealed class GraphSetupPlan
+    {
+        internal GraphSetupPlan(ApplicationState state, IReadOnlyList<PlannedChange> changes, CertificateDetails existingCertificate)
+        {
+            State = state;
+            Changes = changes;
+            ExistingCertificate = existingCertificate;
+        }
+
+        public ApplicationState State { get; }
+        public IReadOnlyList<PlannedChange> Changes { get; }
+
+        /// <summary>The vendor's certificate when it is on the app already; null when the plan adds it.</summary>
+        public CertificateDetails ExistingCertificate { get; }
+
+        public static async Task<GraphSetupPlan> CreateAsync(GraphGateway gateway, Guid appId, VendorCertificate certificate, string certificateName,
+            bool skipConsent, CancellationToken cancellationToken)
+        {
+            var state = await gateway.ReadApplicationAsync(appId, ApplicationParts.Consent | ApplicationParts.Organization, cancellationToken).ConfigureAwait(false);
+            var changes = new List<PlannedChange>();
+            var addCertificate = ApplicationPlanner.PlanAddCertificate(state, certificate, certificateName, out var existing);
+            if (addCertificate != null) changes.Add(addCertificate);
+            changes.AddRange(ApplicationPlanner.PlanPermission(state, skipConsent));
+            return new GraphSetupPlan(state, changes, existing);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Management.Automation;
+using System.Security.Cryptography.X509Certificates;
+using Dropzone.ExoSetup.Engine.Certificates;
+using Dropzone.ExoSetup.Engine.Model;
+using Dropzone.ExoSetup.Engine.Planning;
+
+namespace Dropzone.ExoSetup.Cmdlets
+{
+    /// <summary>
+    /// Install-DropzoneCertificate: adds the vendor's public certificate to the app registration,
+    /// keeping every certificate already there exactly as it was. The certificate is checked before
+    /// anything is read or written.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Install, "DropzoneCertificate", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(CertificateInstallResult))]
+    public sealed class InstallDropzoneCertificate : ApplicationCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string CertificateSet = "Certificate";
+
+        [Parameter(Mandatory = true, ParameterSetName = PathSet, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName", "CertificatePath")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+        [ValidateNotNull]
+        public X509Certificate2 Certificate { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string DisplayName { get; set; } = WellKnown.DefaultDisplayName;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ExpectedThumbprint { get; set; }
+
+        protected override void ProcessRecordCore()
+        {
+            var now = Now;
+            var certificate = ParameterSetName == PathSet
+                ? CertificateReader.ReadFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), ExpectedThumbprint, now, WriteWarning)
+                : CertificateReader.FromCertificate(Certificate, ExpectedThumbprint, now);
+            if (certificate.IsNotYetValid(now))
+                WriteWarning($"The certificate {certificate.Thumbprint} is not valid before {certificate.NotBefore:yyyy-MM-dd HH:mm} UTC; sign-ins with it fail until then.");
+
+            var graph = RequireGraph();
+            var state = Run(cancel => graph.Gateway.ReadApplicationAsync(ApplicationId, ApplicationParts.Application, cancel));
+            var change = ApplicationPlanner.PlanAddCertificate(state, certificate, DisplayName, out var existing);
+            var result = new CertificateInstallResult
+            {
+                ApplicationId = state.AppId,
+                Thumbprint = certificate.Thumbprint,
+                NotBefore = certificate.NotBefore,
+                NotAfter = certificate.NotAfter,
+            };
+            if (change == null)
+            {
+                WriteVerbose($"The certificate {certificate.Thumbprint} is already on {state.DisplayName}: nothing to write.");
+                result.KeyId = existing.KeyId;
+                result.DisplayName = existing.DisplayName;
+                result.Status = CertificateInstallStatus.AlreadyInstalled;
+                WriteObject(result);
+                return;
+            }
+            if (Approve(new[] { change }).Count == 0) return;
+            Run(cancel => graph.Gateway.ApplyAsync(state, new[] { change }, cancel));
+            result.KeyId = change.KeyId.Value;
+            result.DisplayName = DisplayName;
+            result.Status = CertificateInstallStatus.Added;
+            WriteObject(result);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Dropzone.ExoSetup.Engine.Certificates;
+using Dropzone.ExoSetup.Engine.Connection;
+using Dropzone.ExoSetup.Engine.Planning;
+using TenantEmulator;
+using Xunit;
+
+namespace Dropzone.ExoSetup.Engine.Tests
+{
+    /// <summary>
+    /// The Entra ID half of the set-up against the tenant emulator (in-process, real HTTP), counted
+    /// from its request log: round trips are the requests that reached the wire (a $batch counts
+    /// once), requests are the Graph operations (each step of a batch counts).
+    /// </summary>
+    public sealed class GraphSetupTests : IAsyncLifetime
+    {
+        private static readonly Guid DropzoneAppId = new Guid("a7d1c3e5-2b4f-4c6a-9e8d-1f3b5d7a9c2e");
+        private EmulatorHost _host;
+        private GraphConnection _graph;
+
+        public async Task InitializeAsync()
+        {
+            _host = await EmulatorHost.StartAsync(EmulatorStore.FromFile(TenantFile("default")));
+            _graph = await GraphConnector.ConnectAsync(new SignInRequest
+            {
+                Method = SignInMethod.AccessToken,
+                AccessToken = TokenTests.Secure("test-token"),
+                GraphEndpoint = _host.BaseUri,
+            }, CancellationToken.None);
+        }
+
+        public async Task DisposeAsync()
+        {
+            _graph.Dispose();
+            await _host.DisposeAsync();
+        }
+
+        private async Task<GraphSetupPlan> SetUp(VendorCertificate certificate)
+        {
+            var plan = await GraphSetupPlan.CreateAsync(_graph.Gateway, DropzoneAppId, certificate, "Dropzone AI", false, CancellationToken.None);
+            await _graph.Gateway.ApplyAsync(plan.State, plan.Changes, CancellationToken.None);
+            return plan;
+        }
+
+        private (int RoundTrips, int Requests, int Writes) Count()
+        {
+            var log = _host.Store.Log.Entries();
+            var roundTrips = log.Count(e => !e.InBatch);
+            var operations = log.Where(e => e.InBatch || e.Path != "/v1.0/$batch").ToList();
+            return (roundTrips, operations.Count, operations.Count(e => e.Method != "GET"));
+        }
+
+        [Fact]
+        public async Task On_a_fresh_tenant_the_whole_graph_setup_takes_three_round_trips_and_eight_requests()
+        {
+            var certificate = CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow);
+            _host.Store.Log.Clear();
+
+            var plan = await SetUp(certificate);
+
+            Assert.Equal(new[] { ChangeKind.AddCertificate, ChangeKind.RequestPermission, ChangeKind.CreateServicePrincipal, ChangeKind.GrantConsent },
+                plan.Changes.Select(c => c.Kind));
+            Assert.Equal("contoso.onmicrosoft.com", plan.State.Organization.InitialDomain);
+            var (roundTrips, requests, writes) = Count();
+            Assert.True(roundTrips <= 3, $"{roundTrips} round trips");
+            Assert.True(requests <= 8, $"{requests} requests");
+            Assert.Equal(3, writes);
+        }
+
+        [Fact]
+        public async Task On_a_tenant_where_all_is_done_it_is_one_round_trip_and_no_write()
+        {
+            var certificate = CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow);
+            await SetUp(certificate);
+            _host.Store.Log.Clear();
+
+            var again = await SetUp(certificate);
+
+            Assert.Empty(again.Changes);
+            Assert.NotNull(again.ExistingCertificate);
+            Assert.True(again.State.PermissionConsented);
+            var (roundTrips, _, writes) = Count();
+            Assert.Equal(1, roundTrips);
+            Assert.Equal(0, writes);
+        }
+
+        [Fact]
+        public async Task With_the_service_principal_already_there_the_writes_share_one_round_trip()
+        {
+            using (var http = new System.Net.Http.HttpClient { BaseAddress = _host.BaseUri })
+            {
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "test-token");
+                var created = await http.PostAsync("/v1.0/servicePrincipals",
+                    new System.Net.Http.StringContent($"{{\"appId\":\"{DropzoneAppId}\"}}", System.Text.Encoding.UTF8, "application/json"));
+                Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+            }
+            _host.Store.Log.Clear();
+
+            var plan = await SetUp(CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow));
+
+            Assert.DoesNotContain(plan.Changes, c => c.Kind == ChangeKind.CreateServicePrincipal);
+            var (roundTrips, _, writes) = Count();
+            Assert.Equal(2, roundTrips);
+            Assert.Equal(2, writes);
+        }
+
+        internal static string TenantFile(string name)
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "tests", "TenantEmulator", "tenants", name + ".json");
+                if (File.Exists(candidate)) return candidate;
+            }
+            throw new FileNotFoundException($"tenant file {name}.json not found above {AppContext.BaseDirectory}");
+        }
+    }
+}

@@ -109,6 +109,32 @@ namespace Dropzone.ExoSetup.Engine.Tests
             Assert.Equal(2, writes);
         }
 
+        [Fact]
+        public async Task Consent_granted_by_someone_else_between_read_and_write_counts_as_done()
+        {
+            var plan = await GraphSetupPlan.CreateAsync(_graph.Gateway, DropzoneAppId, CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow), "Dropzone AI", false, CancellationToken.None);
+            var created = await _graph.Gateway.ApplyAsync(plan.State, plan.Changes.Where(c => c.Kind == ChangeKind.CreateServicePrincipal).ToList(), CancellationToken.None);
+            var again = await GraphSetupPlan.CreateAsync(_graph.Gateway, DropzoneAppId, CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow), "Dropzone AI", false, CancellationToken.None);
+            Assert.Contains(again.Changes, c => c.Kind == ChangeKind.GrantConsent);
+
+            // Another admin consents in the portal after our read.
+            using (var http = new System.Net.Http.HttpClient { BaseAddress = _host.BaseUri })
+            {
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "test-token");
+                var body = $"{{\"principalId\":\"{created.ServicePrincipalId}\",\"resourceId\":\"{again.State.ExchangeResource.ObjectId}\",\"appRoleId\":\"{Model.WellKnown.ManageAsAppRoleId}\"}}";
+                var granted = await http.PostAsync($"/v1.0/servicePrincipals/{again.State.ExchangeResource.ObjectId}/appRoleAssignedTo", new System.Net.Http.StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+                Assert.Equal(System.Net.HttpStatusCode.Created, granted.StatusCode);
+            }
+            _host.Store.Log.Clear();
+
+            await _graph.Gateway.ApplyAsync(again.State, again.Changes, CancellationToken.None);
+
+            var consent = _host.Store.Log.Entries().Single(e => e.Method == "POST" && e.Path.EndsWith("/appRoleAssignedTo"));
+            Assert.Equal(400, consent.Status);
+            var final = await GraphSetupPlan.CreateAsync(_graph.Gateway, DropzoneAppId, CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow), "Dropzone AI", false, CancellationToken.None);
+            Assert.True(final.State.PermissionConsented);
+        }
+
         internal static string TenantFile(string name)
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)

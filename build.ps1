@@ -10,7 +10,9 @@ Tasks:
            one line "N passed, N failed" and exits non-zero on any failure
   Demo     not yet: the end-to-end demo against the tenant emulator
   Bench    not yet: the benchmark against the hand-run procedure
-  Package  not yet: the PowerShell Gallery package
+  Package  Build, then a PowerShell Gallery package (.nupkg) published with PSResourceGet to a
+           local repository under out/, installed from it into a temporary module path in a fresh
+           pwsh and imported by name
   Clean    remove out/ and every bin/ and obj/
 
 A fresh machine needs only the .NET SDK: run `dotnet tool restore` first, then
@@ -204,6 +206,82 @@ function Invoke-Test {
     if ($failed -gt 0) { exit 1 }
 }
 
+function Invoke-Package {
+    # The PowerShell Gallery package, made and checked offline: Build (unless
+    # $env:DROPZONE_PACKAGE_SKIPBUILD is 1, to package an out/Dropzone.ExoSetup just built), publish it
+    # with PSResourceGet to a local file repository out/package-repository (registered under a
+    # temporary name, unregistered in finally: PSResourceGet keeps its repository list in the user's
+    # profile, which must end as it began), keep a copy as out/Dropzone.ExoSetup.<version>.nupkg, then
+    # the round trip in a fresh pwsh (tests/Package/Test-PackageRoundTrip.ps1): save it into a temporary
+    # module path, import it by name and check cmdlets, help and dependencies. Only the local
+    # repository is ever named, and every HTTP proxy variable points at a closed port meanwhile, so
+    # nothing reaches PSGallery.
+    $started = [Diagnostics.Stopwatch]::StartNew()
+    if ($env:DROPZONE_PACKAGE_SKIPBUILD -eq '1') {
+        Write-Host "Package: skipping Build (DROPZONE_PACKAGE_SKIPBUILD=1), packaging $ModuleOut as it is." -ForegroundColor DarkGray
+    } else {
+        Invoke-Build
+    }
+    $manifestPath = Join-Path $ModuleOut 'Dropzone.ExoSetup.psd1'
+    if (-not (Test-Path -LiteralPath $manifestPath)) { throw "Package: no built module at $ModuleOut; run ./build.ps1 Build first." }
+    $manifest = Import-PowerShellDataFile -LiteralPath $manifestPath
+    $version = [string]$manifest.ModuleVersion
+    $prerelease = if ($manifest.PrivateData -and $manifest.PrivateData.PSData -and $manifest.PrivateData.PSData['Prerelease']) { "-$($manifest.PrivateData.PSData['Prerelease'])" } else { '' }
+
+    $psResourceGet = Get-Module -ListAvailable Microsoft.PowerShell.PSResourceGet | Sort-Object Version -Descending | Select-Object -First 1
+    if (-not $psResourceGet) { throw 'Package: Microsoft.PowerShell.PSResourceGet is not available (it ships with PowerShell 7.4+; run `dotnet pwsh ./build.ps1 Package`).' }
+    Import-Module $psResourceGet -ErrorAction Stop
+    Write-Host "Package: PSResourceGet $($psResourceGet.Version)" -ForegroundColor DarkGray
+
+    $repositoryPath = Join-Path $Out 'package-repository'
+    if (Test-Path $repositoryPath) { Remove-Item $repositoryPath -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $repositoryPath
+    Get-ChildItem $Out -Filter 'Dropzone.ExoSetup.*.nupkg' -File | Remove-Item -Force
+    $repositoryName = "DropzoneExoSetupPackage-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    $describe = { @(Get-PSResourceRepository | Sort-Object Name | ForEach-Object { "$($_.Name)|$($_.Uri)|$($_.Trusted)|$($_.Priority)|$($_.ApiVersion)" }) -join "`n" }
+    $repositoriesBefore = & $describe
+    $proxyNames = 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'
+    $proxySaved = @{}
+    foreach ($name in $proxyNames) { $proxySaved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    $modulePath = Join-Path ([IO.Path]::GetTempPath()) "dz-package-modules-$([guid]::NewGuid().ToString('N'))"
+    $registered = $false
+    $listChanged = $false
+    try {
+        foreach ($name in $proxyNames) { [Environment]::SetEnvironmentVariable($name, $(if ($name -like 'no_*') { $null } else { 'http://127.0.0.1:9' })) }
+
+        Register-PSResourceRepository -Name $repositoryName -Uri $repositoryPath -Trusted -Priority 1
+        $registered = $true
+        Write-Host "Package: Publish-PSResource -Path $ModuleOut -Repository $repositoryName ($repositoryPath)" -ForegroundColor DarkGray
+        Publish-PSResource -Path $ModuleOut -Repository $repositoryName -SkipDependenciesCheck
+        $nupkgs = @(Get-ChildItem $repositoryPath -Filter '*.nupkg' -File)
+        $expectedName = "Dropzone.ExoSetup.$version$prerelease.nupkg"
+        if ($nupkgs.Count -ne 1 -or $nupkgs[0].Name -ne $expectedName) {
+            throw "Package: expected $expectedName in $repositoryPath, found: $(if ($nupkgs) { $nupkgs.Name -join ', ' } else { 'nothing' })"
+        }
+        $nupkg = Join-Path $Out $expectedName
+        Copy-Item $nupkgs[0].FullName $nupkg
+        Unregister-PSResourceRepository -Name $repositoryName
+        $registered = $false
+
+        Write-Host "`n== Package round trip (fresh pwsh)" -ForegroundColor Cyan
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Package/Test-PackageRoundTrip.ps1') `
+            -RepositoryPath $repositoryPath -ModuleName 'Dropzone.ExoSetup' -ManifestPath $manifestPath -ModulePath $modulePath
+        if ($LASTEXITCODE -ne 0) { throw "Package: the round trip failed (exit code $LASTEXITCODE); see above." }
+    } finally {
+        if ($registered) { Unregister-PSResourceRepository -Name $repositoryName -ErrorAction Continue }
+        foreach ($name in $proxyNames) { [Environment]::SetEnvironmentVariable($name, $proxySaved[$name]) }
+        Remove-Item -LiteralPath $modulePath -Recurse -Force -ErrorAction SilentlyContinue
+        $repositoriesAfter = & $describe
+        if ($repositoriesAfter -ne $repositoriesBefore) {
+            Write-Host "Package: the PSResourceGet repository list changed!`nbefore:`n$repositoriesBefore`nafter:`n$repositoriesAfter" -ForegroundColor Red
+            $listChanged = $true
+        }
+    }
+    if ($listChanged) { throw 'Package: the PSResourceGet repository list was not left as it was.' }
+    $size = '{0:N1} MB' -f ((Get-Item $nupkg).Length / 1MB)
+    Write-Host "Package: $nupkg ($size; also in $repositoryPath) - round trip passed in $([int]$started.Elapsed.TotalSeconds) s." -ForegroundColor Green
+}
+
 function Invoke-Clean {
     if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
     Get-ChildItem $Root -Directory -Recurse -Include bin, obj | Where-Object FullName -NotMatch '[\\/]\.git[\\/]' |
@@ -222,7 +300,7 @@ try {
         'Test' { Invoke-Test }
         'Demo' { Invoke-NotYet 'the end-to-end demo against the tenant emulator' }
         'Bench' { Invoke-NotYet 'the benchmark against the hand-run procedure' }
-        'Package' { Invoke-NotYet 'the PowerShell Gallery package round trip' }
+        'Package' { Invoke-Package }
         'Clean' { Invoke-Clean }
     }
 } finally {

@@ -23,6 +23,8 @@
         'Remove-DropzoneCertificate'
         'Grant-DropzoneExoPermission'
         'Get-DropzoneServicePrincipal'
+        'New-DropzoneExoServicePrincipal'
+        'New-DropzoneExoRoleAssignment'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
@@ -31,7 +33,7 @@
         PSData = @{
             Tags         = @('Dropzone', 'ExchangeOnline', 'Exchange', 'EntraID', 'AzureAD', 'MicrosoftGraph', 'Quarantine', 'Defender', 'Security', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'Graph connection (Connect-/Disconnect-DropzoneGraph, Get-DropzoneGraphContext) and the Entra ID steps: Get-DropzoneApplication, Install-/Get-/Remove-DropzoneCertificate, Grant-DropzoneExoPermission, Get-DropzoneServicePrincipal, Get-DropzoneOrganizationId.'
+            ReleaseNotes = 'Graph connection (Connect-/Disconnect-DropzoneGraph, Get-DropzoneGraphContext) and the Entra ID steps: Get-DropzoneApplication, Install-/Get-/Remove-DropzoneCertificate, Grant-DropzoneExoPermission, Get-DropzoneServicePrincipal, Get-DropzoneOrganizationId; the Exchange Online steps: New-DropzoneExoServicePrincipal, New-DropzoneExoRoleAssignment.'
         }
     }
 }

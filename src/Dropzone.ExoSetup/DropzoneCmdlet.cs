@@ -37,6 +37,9 @@ namespace Dropzone.ExoSetup
 
         protected override void StopProcessing() => _stopping.Cancel();
 
+        /// <summary>Cancelled by Ctrl+C (StopProcessing): for waits on the pipeline thread.</summary>
+        internal CancellationToken StopToken => _stopping.Token;
+
         /// <summary>
         /// Runs engine work on a worker thread and, meanwhile, writes its reports to this cmdlet's
         /// streams. Returns its result or rethrows its exception.

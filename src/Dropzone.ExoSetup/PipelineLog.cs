@@ -17,16 +17,15 @@ namespace Dropzone.ExoSetup
         public void Debug(string message) => Enqueue(c => c.WriteDebug(message));
         public void Warning(string message) => Enqueue(c => c.WriteWarning(message));
 
-        public void Progress(OperationProgress progress) => Enqueue(c =>
-        {
-            var record = new ProgressRecord(progress.ActivityId, progress.Activity, string.IsNullOrEmpty(progress.Status) ? progress.Activity : progress.Status)
+        public void Progress(OperationProgress progress) => Enqueue(c => c.WriteProgress(ToRecord(progress)));
+
+        internal static ProgressRecord ToRecord(OperationProgress progress) =>
+            new ProgressRecord(progress.ActivityId, progress.Activity, string.IsNullOrEmpty(progress.Status) ? progress.Activity : progress.Status)
             {
                 PercentComplete = progress.PercentComplete,
                 SecondsRemaining = progress.SecondsRemaining,
                 RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
             };
-            c.WriteProgress(record);
-        });
 
         /// <summary>
         /// On the pipeline thread: writes each entry as it arrives until <see cref="Complete"/> has

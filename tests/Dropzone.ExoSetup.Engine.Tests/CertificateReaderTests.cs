@@ -8,17 +8,20 @@ using Xunit;
 
 namespace Dropzone.ExoSetup.Engine.Tests
 {
-    public class CertificateReaderTests
+    public sealed class CertificateReaderTests : IDisposable
     {
         private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+        private readonly TempFolder _files = new TempFolder();
+
+        public void Dispose() => _files.Dispose();
 
         [Fact]
         public void Pem_der_and_bare_base64_files_give_the_same_certificate_and_portal_thumbprint()
         {
             var certificate = TestCertificates.Valid();
-            var fromPem = CertificateReader.ReadFile(TestCertificates.WriteText(TestCertificates.Pem(certificate)), null, Now);
-            var fromDer = CertificateReader.ReadFile(TestCertificates.WriteBytes(certificate.RawData), null, Now);
-            var fromBase64 = CertificateReader.ReadFile(TestCertificates.WriteText(Convert.ToBase64String(certificate.RawData), ".cer"), null, Now);
+            var fromPem = CertificateReader.ReadFile(_files.WriteText(TestCertificates.Pem(certificate)), null, Now);
+            var fromDer = CertificateReader.ReadFile(_files.WriteBytes(certificate.RawData), null, Now);
+            var fromBase64 = CertificateReader.ReadFile(_files.WriteText(Convert.ToBase64String(certificate.RawData), ".cer"), null, Now);
 
             foreach (var read in new[] { fromPem, fromDer, fromBase64 })
             {
@@ -33,7 +36,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
         {
             var notBefore = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
             var notAfter = new DateTimeOffset(2040, 6, 30, 12, 0, 0, TimeSpan.Zero);
-            var read = CertificateReader.ReadFile(TestCertificates.WriteText(TestCertificates.Pem(TestCertificates.Create(notBefore, notAfter))), null, Now);
+            var read = CertificateReader.ReadFile(_files.WriteText(TestCertificates.Pem(TestCertificates.Create(notBefore, notAfter))), null, Now);
             Assert.Equal(notBefore, read.NotBefore);
             Assert.Equal(notAfter, read.NotAfter);
         }
@@ -46,7 +49,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
         {
             var certificate = TestCertificates.Valid();
             var text = TestCertificates.Pem(certificate) + $"-----BEGIN {label}-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END {label}-----\n";
-            var error = Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(TestCertificates.WriteText(text, ".pem"), null, Now));
+            var error = Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(_files.WriteText(text, ".pem"), null, Now));
             Assert.Equal(ErrorIds.CertificateHasPrivateKey, error.ErrorId);
         }
 
@@ -57,7 +60,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
             var request = new CertificateRequest("CN=pfx", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             using var withKey = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
             var pfx = withKey.Export(X509ContentType.Pfx, "pw");
-            var error = Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(TestCertificates.WriteBytes(pfx, ".pfx"), null, Now));
+            var error = Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(_files.WriteBytes(pfx, ".pfx"), null, Now));
             Assert.Equal(ErrorIds.CertificateHasPrivateKey, error.ErrorId);
         }
 
@@ -77,7 +80,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
         public void An_expired_certificate_is_refused()
         {
             var expired = TestCertificates.Create(DateTimeOffset.UtcNow.AddYears(-2), DateTimeOffset.UtcNow.AddDays(-1));
-            var error = Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(TestCertificates.WriteText(TestCertificates.Pem(expired)), null, Now));
+            var error = Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(_files.WriteText(TestCertificates.Pem(expired)), null, Now));
             Assert.Equal(ErrorIds.CertificateExpired, error.ErrorId);
         }
 
@@ -85,7 +88,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
         public void A_certificate_not_yet_valid_is_read_and_says_so()
         {
             var future = TestCertificates.Create(DateTimeOffset.UtcNow.AddDays(3), DateTimeOffset.UtcNow.AddYears(1));
-            var read = CertificateReader.ReadFile(TestCertificates.WriteText(TestCertificates.Pem(future)), null, Now);
+            var read = CertificateReader.ReadFile(_files.WriteText(TestCertificates.Pem(future)), null, Now);
             Assert.True(read.IsNotYetValid(Now));
         }
 
@@ -93,7 +96,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
         public void The_expected_thumbprint_matches_however_it_was_pasted_and_refuses_another()
         {
             var certificate = TestCertificates.Valid();
-            var path = TestCertificates.WriteText(TestCertificates.Pem(certificate));
+            var path = _files.WriteText(TestCertificates.Pem(certificate));
             var pasted = string.Join(" ", SplitPairs(certificate.Thumbprint.ToLowerInvariant()));
             Assert.Equal(certificate.Thumbprint, CertificateReader.ReadFile(path, pasted, Now).Thumbprint);
 
@@ -114,10 +117,10 @@ namespace Dropzone.ExoSetup.Engine.Tests
         public void A_missing_file_an_empty_file_and_a_file_that_is_no_certificate_are_told_apart()
         {
             Assert.Equal(ErrorIds.CertificateFileNotFound, Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile("/nonexistent/vendor.crt", null, Now)).ErrorId);
-            Assert.Equal(ErrorIds.CertificateInvalid, Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(TestCertificates.WriteText(""), null, Now)).ErrorId);
-            Assert.Equal(ErrorIds.CertificateInvalid, Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(TestCertificates.WriteText("hello, this is a text file"), null, Now)).ErrorId);
-            Assert.Equal(ErrorIds.CertificateInvalid, Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(TestCertificates.WriteText("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"), null, Now)).ErrorId);
-            Assert.Equal(ErrorIds.CertificateInvalid, Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(TestCertificates.WriteBytes(new byte[] { 0x30, 0x03, 0x02, 0x01, 0x00 }), null, Now)).ErrorId);
+            Assert.Equal(ErrorIds.CertificateInvalid, Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(_files.WriteText(""), null, Now)).ErrorId);
+            Assert.Equal(ErrorIds.CertificateInvalid, Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(_files.WriteText("hello, this is a text file"), null, Now)).ErrorId);
+            Assert.Equal(ErrorIds.CertificateInvalid, Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(_files.WriteText("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"), null, Now)).ErrorId);
+            Assert.Equal(ErrorIds.CertificateInvalid, Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(_files.WriteBytes(new byte[] { 0x30, 0x03, 0x02, 0x01, 0x00 }), null, Now)).ErrorId);
         }
 
         [Fact]
@@ -126,7 +129,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
             var leaf = TestCertificates.Valid();
             var issuer = TestCertificates.Valid();
             var warnings = new List<string>();
-            var read = CertificateReader.ReadFile(TestCertificates.WriteText(TestCertificates.Pem(leaf) + TestCertificates.Pem(issuer)), null, Now, warnings.Add);
+            var read = CertificateReader.ReadFile(_files.WriteText(TestCertificates.Pem(leaf) + TestCertificates.Pem(issuer)), null, Now, warnings.Add);
             Assert.Equal(leaf.Thumbprint, read.Thumbprint);
             Assert.Single(warnings);
         }

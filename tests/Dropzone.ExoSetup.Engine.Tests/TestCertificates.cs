@@ -22,18 +22,29 @@ namespace Dropzone.ExoSetup.Engine.Tests
         public static string Pem(X509Certificate2 certificate) =>
             "-----BEGIN CERTIFICATE-----\n" + Convert.ToBase64String(certificate.RawData, Base64FormattingOptions.InsertLineBreaks) + "\n-----END CERTIFICATE-----\n";
 
-        public static string WriteText(string text, string extension = ".crt")
+    }
+
+    /// <summary>A folder for certificate files that is gone when the test is.</summary>
+    internal sealed class TempFolder : IDisposable
+    {
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dz-cert-tests-" + Guid.NewGuid());
+
+        public TempFolder() => Directory.CreateDirectory(Path);
+
+        public string WriteText(string text, string extension = ".crt")
         {
-            var path = Path.Combine(Path.GetTempPath(), "dz-cert-" + Guid.NewGuid() + extension);
+            var path = System.IO.Path.Combine(Path, Guid.NewGuid() + extension);
             File.WriteAllText(path, text);
             return path;
         }
 
-        public static string WriteBytes(byte[] bytes, string extension = ".cer")
+        public string WriteBytes(byte[] bytes, string extension = ".cer")
         {
-            var path = Path.Combine(Path.GetTempPath(), "dz-cert-" + Guid.NewGuid() + extension);
+            var path = System.IO.Path.Combine(Path, Guid.NewGuid() + extension);
             File.WriteAllBytes(path, bytes);
             return path;
         }
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

@@ -28,6 +28,11 @@ namespace Dropzone.ExoSetup.Engine.Errors
         public const string ServicePrincipalNotFound = "ServicePrincipalNotFound";
         public const string ExchangeResourceNotFound = "ExchangeResourceNotFound";
         public const string ReplicationTimeout = "ReplicationTimeout";
+        public const string ExchangeNotConnected = "ExchangeNotConnected";
+        public const string ExchangeServicePrincipalMissing = "ExchangeServicePrincipalMissing";
+        public const string ExchangeServicePrincipalMismatch = "ExchangeServicePrincipalMismatch";
+        public const string ExchangeReplicationTimeout = "ExchangeReplicationTimeout";
+        public const string ExchangeCommandFailed = "ExchangeCommandFailed";
         public const string OrganizationIdNotFound = "OrganizationIdNotFound";
         public const string UnexpectedError = "UnexpectedError";
     }

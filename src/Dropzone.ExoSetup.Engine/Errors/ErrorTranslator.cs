@@ -21,6 +21,9 @@ namespace Dropzone.ExoSetup.Engine.Errors
                 case DropzoneException known:
                     return known;
 
+                case Exchange.ExchangeCommandException exchange:
+                    return Exchange.ExchangeSteps.Failed(exchange);
+
                 case ODataError odata:
                     return FromGraph(odata.ResponseStatusCode, odata.Error?.Code, odata.Error?.Message ?? odata.Message,
                         odata.Error?.InnerError?.RequestId ?? RequestIdOf(odata), operation, odata);

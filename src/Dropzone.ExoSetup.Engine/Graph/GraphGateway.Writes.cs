@@ -105,35 +105,44 @@ namespace Dropzone.ExoSetup.Engine.Graph
         }
 
         /// <summary>
-        /// The service principal exists (the POST said so) but reads do not show it yet: poll, with a
-        /// growing pause, until they do.
+        /// The service principal exists (the POST said so) but reads do not show it yet: wait for it.
         /// </summary>
         private async Task<string> WaitForServicePrincipalAsync(Guid appId, CancellationToken cancellationToken)
+        {
+            var found = await FindServicePrincipalAsync(appId, ReplicationTimeout, cancellationToken).ConfigureAwait(false);
+            return found?.ObjectId ?? throw new DropzoneException(ErrorIds.ReplicationTimeout, ErrorKind.OperationTimeout,
+                $"The service principal of {appId} exists but stayed invisible to reads for {ReplicationTimeout.TotalSeconds:0} s.",
+                "Wait a few minutes for Entra ID to replicate, then run the command again.", appId);
+        }
+
+        /// <summary>
+        /// The app's service principal, polling with a growing pause for up to <paramref name="wait"/>
+        /// while reads do not show it yet (replication); null when it never appears.
+        /// </summary>
+        public async Task<ServicePrincipalInfo> FindServicePrincipalAsync(Guid appId, TimeSpan wait, CancellationToken cancellationToken)
         {
             var log = OperationScope.Log;
             var watch = Stopwatch.StartNew();
             var pause = TimeSpan.FromSeconds(1);
             const int activity = 4711;
+            var waited = false;
             try
             {
                 while (true)
                 {
                     var found = await FindServicePrincipalAsync(appId, cancellationToken).ConfigureAwait(false);
-                    if (found != null) return found.ObjectId;
-                    var left = ReplicationTimeout - watch.Elapsed;
-                    if (left <= TimeSpan.Zero)
-                        throw new DropzoneException(ErrorIds.ReplicationTimeout, ErrorKind.OperationTimeout,
-                            $"The service principal of {appId} exists but stayed invisible to reads for {ReplicationTimeout.TotalSeconds:0} s.",
-                            "Wait a few minutes for Entra ID to replicate, then run the command again.", appId);
+                    var left = wait - watch.Elapsed;
+                    if (found != null || left <= TimeSpan.Zero) return found;
+                    waited = true;
                     log.Progress(new OperationProgress(activity, "Waiting for Entra ID replication",
-                        $"The service principal of {appId} is not readable yet", (int)(100 * watch.Elapsed.TotalSeconds / ReplicationTimeout.TotalSeconds), (int)left.TotalSeconds));
+                        $"The service principal of {appId} is not readable yet", (int)Math.Min(99, 100 * watch.Elapsed.TotalSeconds / wait.TotalSeconds), (int)left.TotalSeconds));
                     await Task.Delay(pause < left ? pause : left, cancellationToken).ConfigureAwait(false);
                     if (pause < TimeSpan.FromSeconds(5)) pause += TimeSpan.FromSeconds(1);
                 }
             }
             finally
             {
-                log.Progress(new OperationProgress(activity, "Waiting for Entra ID replication", "Done", completed: true));
+                if (waited) log.Progress(new OperationProgress(activity, "Waiting for Entra ID replication", "Done", completed: true));
             }
         }
     }

@@ -13,6 +13,10 @@ namespace Dropzone.ExoSetup.Engine.Planning
         CreateServicePrincipal,
         GrantConsent,
         RevokeConsent,
+        CreateExchangeServicePrincipal,
+        AssignExchangeRole,
+        RemoveExchangeRoleAssignment,
+        RemoveExchangeServicePrincipal,
     }
 
     /// <summary>

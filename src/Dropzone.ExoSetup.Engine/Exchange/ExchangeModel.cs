@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+
+namespace Dropzone.ExoSetup.Engine.Exchange
+{
+    /// <summary>A service principal as Exchange Online's Get-/New-ServicePrincipal return it.</summary>
+    public sealed class ExchangeServicePrincipal
+    {
+        public string AppId { get; set; }
+
+        /// <summary>The Entra service principal's object id Exchange was given.</summary>
+        public string ObjectId { get; set; }
+
+        public string DisplayName { get; set; }
+        public string Identity { get; set; }
+        public string Name { get; set; }
+
+        public bool IsFor(Guid appId) => Guid.TryParse(AppId, out var id) && id == appId;
+
+        /// <summary>The values Exchange may show as RoleAssigneeName for an assignment to this principal.</summary>
+        internal IEnumerable<string> Identifiers()
+        {
+            yield return ObjectId;
+            if (!string.IsNullOrEmpty(Identity)) yield return Identity;
+            if (!string.IsNullOrEmpty(Name)) yield return Name;
+        }
+    }
+
+    /// <summary>A management role assignment as Get-/New-ManagementRoleAssignment return it.</summary>
+    public sealed class ExchangeRoleAssignment
+    {
+        public string Name { get; set; }
+        public string Role { get; set; }
+        public string RoleAssigneeName { get; set; }
+        public string RoleAssigneeType { get; set; }
+        public string App { get; set; }
+        public string Identity { get; set; }
+    }
+
+    /// <summary>An Exchange Online PowerShell connection (Get-ConnectionInformation).</summary>
+    public sealed class ExchangeConnection
+    {
+        public string Organization { get; set; }
+        public string State { get; set; }
+
+        /// <summary>The -Prefix given to Connect-ExchangeOnline: it is part of every command name.</summary>
+        public string Prefix { get; set; }
+    }
+
+    /// <summary>
+    /// The Exchange cmdlets the procedure uses. The module's implementation runs them by plain name
+    /// in the caller's session (the real module, the test fake and Pester mocks alike); tests of the
+    /// engine use an in-memory one.
+    /// </summary>
+    public interface IExchangeGateway
+    {
+        /// <summary>The connected session, or ExchangeNotConnected.</summary>
+        ExchangeConnection RequireConnection();
+
+        /// <summary>Get-ServicePrincipal -Identity: unfiltered, as Exchange answers (it may return them all).</summary>
+        IReadOnlyList<ExchangeServicePrincipal> GetServicePrincipals(string identity);
+
+        ExchangeServicePrincipal NewServicePrincipal(Guid appId, string objectId, string displayName);
+
+        void RemoveServicePrincipal(string identity);
+
+        /// <summary>Get-ManagementRoleAssignment -Role: unfiltered.</summary>
+        IReadOnlyList<ExchangeRoleAssignment> GetRoleAssignments(string role);
+
+        ExchangeRoleAssignment NewRoleAssignment(string app, string role);
+
+        void RemoveRoleAssignment(string identity);
+    }
+
+    /// <summary>An Exchange cmdlet reported an error (terminating or not).</summary>
+    public sealed class ExchangeCommandException : Exception
+    {
+        public ExchangeCommandException(string command, string message, string exchangeErrorId, Exception inner)
+            : base(message, inner)
+        {
+            Command = command;
+            ExchangeErrorId = exchangeErrorId;
+        }
+
+        /// <summary>The Exchange cmdlet that failed.</summary>
+        public string Command { get; }
+
+        /// <summary>Exchange's own FullyQualifiedErrorId, for support.</summary>
+        public string ExchangeErrorId { get; }
+    }
+}

@@ -4,9 +4,11 @@ namespace TenantEmulator;
 
 /// <summary>
 /// /servicePrincipals, /servicePrincipals/{id}, /servicePrincipals(appId='...'), and their
-/// appRoleAssignedTo / appRoleAssignments navigations. Reads honour the replication delay: a
-/// service principal created while it is set is invisible to its next N reads, writes naming it
-/// still work (the id a POST returned is usable at once, as in Graph).
+/// appRoleAssignedTo / appRoleAssignments navigations. PATCH sets tags and notes only; DELETE
+/// removes the service principal with its app role assignments. Reads honour the replication
+/// delay: a service principal created while it is set is invisible to its next N reads, writes
+/// naming it (PATCH, DELETE, assignments) still work (the id a POST returned is usable at once,
+/// as in Graph).
 /// </summary>
 public static class ServicePrincipals
 {
@@ -54,9 +56,22 @@ public static class ServicePrincipals
         var principal = Resolve(store, key, isRead);
         if (rest.Length == 0)
         {
-            if (!isRead) throw request.Method is "PATCH" or "DELETE" ? Applications.NotEmulated($"{request.Method} of a service principal") : GraphApi.MethodNotAllowed();
-            var select = ODataQuery.Select(request, "servicePrincipal", new[] { principal }, KnownProperties);
-            return ODataQuery.Single(request, "servicePrincipals", principal, select);
+            switch (request.Method)
+            {
+                case "GET":
+                {
+                    var select = ODataQuery.Select(request, "servicePrincipal", new[] { principal }, KnownProperties);
+                    return ODataQuery.Single(request, "servicePrincipals", principal, select);
+                }
+                case "PATCH":
+                    Patch(principal, GraphApi.RequireBodyObject(request));
+                    return GraphResponse.NoContent();
+                case "DELETE":
+                    Delete(store, principal);
+                    return GraphResponse.NoContent();
+                default:
+                    throw GraphApi.MethodNotAllowed();
+            }
         }
         if (rest[0].Equals("appRoleAssignedTo", StringComparison.OrdinalIgnoreCase))
             return AppRoleAssignments.Handle(store, request, principal, "appRoleAssignedTo", rest[1..]);
@@ -96,6 +111,9 @@ public static class ServicePrincipals
         if (string.IsNullOrWhiteSpace(appId))
             throw GraphException.BadRequest("Property 'appId' is required to create a service principal.");
 
+        var tags = body.ContainsKey("tags") ? Tags(body["tags"]) : new JsonArray();
+        var notes = Notes(body["notes"]);
+
         var sps = store.Collection("servicePrincipals");
         // Checked first: Graph refuses a second service principal even for a first-party app.
         if (GraphApi.FindBy(sps, "appId", appId) is not null)
@@ -115,11 +133,11 @@ public static class ServicePrincipals
             ["appRoles"] = app["appRoles"]?.DeepClone() ?? new JsonArray(),
             ["description"] = body["description"]?.DeepClone(),
             ["displayName"] = (string?)app["displayName"],
-            ["notes"] = body["notes"]?.DeepClone(),
+            ["notes"] = notes,
             ["servicePrincipalNames"] = new JsonArray((string?)app["appId"]),
             ["servicePrincipalType"] = "Application",
             ["signInAudience"] = (string?)app["signInAudience"] ?? "AzureADMyOrg",
-            ["tags"] = body["tags"]?.DeepClone() ?? new JsonArray(),
+            ["tags"] = tags,
             ["keyCredentials"] = new JsonArray(),
             ["passwordCredentials"] = new JsonArray(),
         };
@@ -128,4 +146,61 @@ public static class ServicePrincipals
             store.InvisibleServicePrincipals[(string)sp["id"]!] = store.ServicePrincipalReplicationReads;
         return ODataQuery.Single(request, "servicePrincipals", sp, select: null, status: 201);
     }
+
+    /// <summary>
+    /// PATCH of a service principal: only tags and notes are emulated (any other property is a
+    /// 501, as a PATCH was before). The body is checked as a whole first, so a rejected PATCH
+    /// changes nothing. Writes see a not-yet-replicated service principal (no visibility check).
+    /// </summary>
+    private static void Patch(JsonObject sp, JsonObject body)
+    {
+        // @odata.type and the like are ignored; any other property is not emulated, whatever else the body holds.
+        var names = body.Select(p => p.Key).Where(n => !n.StartsWith('@')).ToList();
+        foreach (var name in names.Where(n => n is not ("tags" or "notes")))
+            throw Applications.NotEmulated($"PATCH of the service principal property '{name}'");
+        var changes = names.Select(n => (Name: n, Value: n == "tags" ? Tags(body[n]) : Notes(body[n]))).ToList();
+        foreach (var (name, value) in changes) sp[name] = value;
+    }
+
+    /// <summary>
+    /// Deletes a service principal and, as Entra ID does, every app role assignment it is part of:
+    /// those it holds (appRoleAssignments) and those granted on it (appRoleAssignedTo). The
+    /// application registration and Exchange's own service principal object are left alone.
+    /// </summary>
+    private static void Delete(EmulatorStore store, JsonObject sp)
+    {
+        var id = (string)sp["id"]!;
+        store.Collection("servicePrincipals").Remove(sp);
+        store.InvisibleServicePrincipals.Remove(id);
+        var assignments = store.Collection("appRoleAssignments");
+        foreach (var assignment in assignments.OfType<JsonObject>().Where(a =>
+                     string.Equals((string?)a["principalId"], id, StringComparison.OrdinalIgnoreCase) ||
+                     string.Equals((string?)a["resourceId"], id, StringComparison.OrdinalIgnoreCase)).ToList())
+            assignments.Remove(assignment);
+    }
+
+    /// <summary>tags: a collection of strings, not nullable (servicePrincipal resource).</summary>
+    private static JsonArray Tags(JsonNode? value)
+    {
+        if (value is not JsonArray items) throw Invalid("tags");
+        var result = new JsonArray();
+        foreach (var item in items)
+        {
+            if (item is not JsonValue v || !v.TryGetValue<string>(out var tag)) throw Invalid("tags");
+            result.Add(tag);
+        }
+        return result;
+    }
+
+    /// <summary>notes: a string of at most 1024 characters, or null (servicePrincipal resource).</summary>
+    private static JsonNode? Notes(JsonNode? value)
+    {
+        if (value is null) return null;
+        if (value is not JsonValue v || !v.TryGetValue<string>(out var notes)) throw Invalid("notes");
+        if (notes.Length > 1024) throw GraphException.BadRequest("The value of property 'notes' exceeds the maximum allowed size of 1024 characters.");
+        return notes;
+    }
+
+    private static GraphException Invalid(string property) =>
+        GraphException.BadRequest($"Invalid value specified for property '{property}' of resource 'ServicePrincipal'.");
 }

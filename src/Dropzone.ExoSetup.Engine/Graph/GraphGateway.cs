@@ -36,6 +36,16 @@ namespace Dropzone.ExoSetup.Engine.Graph
         /// <summary>The longest wait honoured from a Retry-After header.</summary>
         public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(180);
 
+        /// <summary>
+        /// How often a request whose connection failed (reset, dropped) is sent again. Safe for
+        /// every request the module makes: reads; PATCHes that send the whole collection; a POST of
+        /// a service principal or consent that already happened answers "exists", which counts as done.
+        /// </summary>
+        public int NetworkRetries { get; set; } = 3;
+
+        /// <summary>The pause before the first resend after a connection failure (it grows by as much each time).</summary>
+        public TimeSpan NetworkRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
         /// <summary>How long a new service principal may take to become readable (replication).</summary>
         public TimeSpan ReplicationTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
@@ -57,9 +67,21 @@ namespace Dropzone.ExoSetup.Engine.Graph
             if (calls.Count > MaxBatchSize) throw new ArgumentException($"At most {MaxBatchSize} calls go in one batch.", nameof(calls));
             try
             {
-                if (calls.Count == 1)
-                    return new Dictionary<string, GraphReply> { [calls[0].Id] = await SendDirectAsync(calls[0], cancellationToken).ConfigureAwait(false) };
-                return await SendBatchAsync(calls, cancellationToken).ConfigureAwait(false);
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        if (calls.Count == 1)
+                            return new Dictionary<string, GraphReply> { [calls[0].Id] = await SendDirectAsync(calls[0], cancellationToken).ConfigureAwait(false) };
+                        return await SendBatchAsync(calls, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (HttpRequestException e) when (attempt <= NetworkRetries && !cancellationToken.IsCancellationRequested && !IsRefused(e))
+                    {
+                        var pause = TimeSpan.FromTicks(NetworkRetryDelay.Ticks * attempt);
+                        OperationScope.Log.Verbose($"The connection to Graph failed ({e.Message}); sending again in {pause.TotalSeconds:0.#} s (attempt {attempt + 1}).");
+                        await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                    }
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -125,6 +147,12 @@ namespace Dropzone.ExoSetup.Engine.Graph
             }
         }
 
-        private static string NewId() => Guid.NewGuid().ToString("N").Substring(0, 8);
+        // Nothing listens there: sending again will not help (a wrong -GraphEndpoint, say).
+        private static bool IsRefused(Exception e)
+        {
+            for (var inner = e; inner != null; inner = inner.InnerException)
+                if (inner is System.Net.Sockets.SocketException socket && socket.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionRefused) return true;
+            return false;
+        }
     }
 }

@@ -25,6 +25,9 @@
         'Get-DropzoneServicePrincipal'
         'New-DropzoneExoServicePrincipal'
         'New-DropzoneExoRoleAssignment'
+        'Install-DropzoneExoIntegration'
+        'Test-DropzoneExoIntegration'
+        'Uninstall-DropzoneExoIntegration'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
@@ -33,7 +36,7 @@
         PSData = @{
             Tags         = @('Dropzone', 'ExchangeOnline', 'Exchange', 'EntraID', 'AzureAD', 'MicrosoftGraph', 'Quarantine', 'Defender', 'Security', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'Graph connection (Connect-/Disconnect-DropzoneGraph, Get-DropzoneGraphContext) and the Entra ID steps: Get-DropzoneApplication, Install-/Get-/Remove-DropzoneCertificate, Grant-DropzoneExoPermission, Get-DropzoneServicePrincipal, Get-DropzoneOrganizationId; the Exchange Online steps: New-DropzoneExoServicePrincipal, New-DropzoneExoRoleAssignment.'
+            ReleaseNotes = 'Graph connection (Connect-/Disconnect-DropzoneGraph, Get-DropzoneGraphContext) and the Entra ID steps: Get-DropzoneApplication, Install-/Get-/Remove-DropzoneCertificate, Grant-DropzoneExoPermission, Get-DropzoneServicePrincipal, Get-DropzoneOrganizationId; the Exchange Online steps: New-DropzoneExoServicePrincipal, New-DropzoneExoRoleAssignment; and over them Install-, Test- and Uninstall-DropzoneExoIntegration.'
         }
     }
 }

@@ -1,8 +1,5 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
-using Dropzone.ExoSetup.Engine.Planning;
 
 namespace Dropzone.ExoSetup
 {
@@ -17,11 +14,5 @@ namespace Dropzone.ExoSetup
         public Guid ApplicationId { get; set; }
 
         protected override object ErrorTarget => ApplicationId;
-
-        /// <summary>Asks -WhatIf/-Confirm about each planned change; returns the approved ones.</summary>
-        internal List<PlannedChange> Approve(IEnumerable<PlannedChange> changes) =>
-            changes.Where(c => ShouldProcess(c.Target, c.Action)).ToList();
-
-        internal static DateTimeOffset Now => DateTimeOffset.UtcNow;
     }
 }

@@ -1,10 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Dropzone.ExoSetup.Engine.Connection;
 using Dropzone.ExoSetup.Engine.Diagnostics;
 using Dropzone.ExoSetup.Engine.Errors;
+using Dropzone.ExoSetup.Engine.Planning;
 
 namespace Dropzone.ExoSetup
 {
@@ -57,6 +59,31 @@ namespace Dropzone.ExoSetup
             task.ContinueWith(_ => log.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             log.WriteUntilComplete(this);
             return task.GetAwaiter().GetResult();
+        }
+
+        /// <summary>True once a ShouldProcess question was answered by -WhatIf: the command then writes no result.</summary>
+        internal bool WhatIfRequested { get; private set; }
+
+        internal static DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+        /// <summary>Asks -WhatIf/-Confirm about each planned change; returns the approved ones.</summary>
+        internal List<PlannedChange> Approve(IEnumerable<PlannedChange> changes)
+        {
+            var approved = new List<PlannedChange>();
+            foreach (var change in changes)
+            {
+                if (ShouldProcess(change.Action + " on " + change.Target, change.Action + "?", change.Target, out var reason)) approved.Add(change);
+                else if (reason == ShouldProcessReason.WhatIf) WhatIfRequested = true;
+            }
+            return approved;
+        }
+
+        /// <summary>The Exchange gateway, after checking that an Exchange Online session is connected.</summary>
+        internal Engine.Exchange.IExchangeGateway ConnectedExchange()
+        {
+            var exchange = new ExchangeGateway(this);
+            exchange.RequireConnection();
+            return exchange;
         }
 
         /// <summary>The runspace's Graph connection, or GraphNotConnected telling how to make one.</summary>

@@ -13,13 +13,5 @@ namespace Dropzone.ExoSetup
         public int TimeoutSeconds { get; set; } = 300;
 
         internal ReplicationRetry Retry => new ReplicationRetry { Timeout = TimeSpan.FromSeconds(TimeoutSeconds) };
-
-        /// <summary>The Exchange gateway, after checking that an Exchange Online session is connected.</summary>
-        internal IExchangeGateway ConnectedExchange()
-        {
-            var exchange = new ExchangeGateway(this);
-            exchange.RequireConnection();
-            return exchange;
-        }
     }
 }

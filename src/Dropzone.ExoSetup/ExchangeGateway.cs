@@ -31,7 +31,11 @@ try {
 @($__output, @($__errors))
 ");
 
-        private static readonly string[] RbacCommands = { "Get-ServicePrincipal", "New-ServicePrincipal", "Get-ManagementRoleAssignment", "New-ManagementRoleAssignment" };
+        private static readonly string[] RbacCommands =
+        {
+            "Get-ServicePrincipal", "New-ServicePrincipal", "Remove-ServicePrincipal",
+            "Get-ManagementRoleAssignment", "New-ManagementRoleAssignment", "Remove-ManagementRoleAssignment",
+        };
 
         private readonly PSCmdlet _cmdlet;
         private string _prefix = string.Empty;

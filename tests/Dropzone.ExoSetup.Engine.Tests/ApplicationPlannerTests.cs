@@ -30,7 +30,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
         }
 
         private static ApplicationState State(IEnumerable<KeyCredential> keys = null, IEnumerable<RequiredResourceAccess> permissions = null,
-            bool servicePrincipal = true, bool exchange = true, bool consented = false)
+            bool servicePrincipal = true, bool exchange = true, bool consented = false, bool createdByModule = false, bool otherAssignments = true)
         {
             var application = new Application
             {
@@ -38,16 +38,15 @@ namespace Dropzone.ExoSetup.Engine.Tests
                 KeyCredentials = (keys ?? Enumerable.Empty<KeyCredential>()).ToList(),
                 RequiredResourceAccess = (permissions ?? Enumerable.Empty<RequiredResourceAccess>()).ToList(),
             };
-            var sp = servicePrincipal ? new ServicePrincipal { Id = ClientSpId, AppId = AppId.ToString(), DisplayName = "Dropzone AI" } : null;
+            var sp = servicePrincipal ? new ServicePrincipal { Id = ClientSpId, AppId = AppId.ToString(), DisplayName = "Dropzone AI",
+                Tags = createdByModule ? new List<string> { WellKnown.CreatedByTag } : new List<string>() } : null;
             var exo = exchange ? new ServicePrincipal
             {
                 Id = ExchangeSpId, AppId = WellKnown.ExchangeOnlineAppId.ToString(), DisplayName = "Office 365 Exchange Online",
                 AppRoles = new List<AppRole> { new AppRole { Id = WellKnown.ManageAsAppRoleId, Value = "Exchange.ManageAsApp" } },
             } : null;
-            var assignments = new List<AppRoleAssignment>
-            {
-                new AppRoleAssignment { Id = "other", ResourceId = Guid.NewGuid(), AppRoleId = Guid.NewGuid(), PrincipalId = Guid.Parse(ClientSpId) },
-            };
+            var assignments = new List<AppRoleAssignment>();
+            if (otherAssignments) assignments.Add(new AppRoleAssignment { Id = "other", ResourceId = Guid.NewGuid(), AppRoleId = Guid.NewGuid(), PrincipalId = Guid.Parse(ClientSpId) });
             if (consented) assignments.Add(new AppRoleAssignment { Id = "mine", ResourceId = Guid.Parse(ExchangeSpId), AppRoleId = WellKnown.ManageAsAppRoleId, PrincipalId = Guid.Parse(ClientSpId) });
             return new ApplicationState(application, sp, exo, assignments, null, ApplicationParts.Consent);
         }
@@ -193,6 +192,66 @@ namespace Dropzone.ExoSetup.Engine.Tests
         {
             var error = Assert.Throws<DropzoneException>(() => ApplicationPlanner.PlanPermission(State(exchange: false), false));
             Assert.Equal(ErrorIds.ExchangeResourceNotFound, error.ErrorId);
+        }
+
+        private static RequiredResourceAccess ExchangeEntry(params Guid[] roles) => new RequiredResourceAccess
+        {
+            ResourceAppId = WellKnown.ExchangeOnlineAppId.ToString(),
+            ResourceAccess = roles.Select(r => new ResourceAccess { Id = r, Type = "Role" }).ToList(),
+        };
+
+        [Fact]
+        public void Uninstall_removes_only_the_modules_certificate_permission_and_consent()
+        {
+            var other = Existing("Mail archiver");
+            var ours = Existing("Dropzone AI");
+            var fullAccess = new Guid("dc890d15-9560-4a4c-9b7f-a736ec74ec40");
+            var graph = new RequiredResourceAccess { ResourceAppId = GraphAppId.ToString(), ResourceAccess = new List<ResourceAccess> { new ResourceAccess { Id = Guid.NewGuid(), Type = "Role" } } };
+            var state = State(new[] { other, ours }, new[] { graph, ExchangeEntry(fullAccess, WellKnown.ManageAsAppRoleId) }, consented: true);
+
+            var changes = ApplicationPlanner.PlanUninstall(state, null, keepCertificate: false);
+
+            Assert.Equal(new[] { ChangeKind.RevokeConsent, ChangeKind.RemovePermission, ChangeKind.RemoveCertificate }, changes.Select(c => c.Kind));
+            Assert.Equal("mine", changes[0].AssignmentId);
+            var permissions = changes[1].RequiredResourceAccess;
+            Assert.Equal(2, permissions.Count);
+            Assert.Equal(new[] { fullAccess }, permissions[1].ResourceAccess.Select(a => a.Id.Value));
+            Assert.Equal(new[] { other.KeyId }, changes[2].KeyCredentials.Select(k => k.KeyId));
+        }
+
+        [Fact]
+        public void Uninstall_drops_the_exchange_entry_it_leaves_empty_and_keeps_certificates_when_asked()
+        {
+            var state = State(new[] { Existing("Dropzone AI") }, new[] { ExchangeEntry(WellKnown.ManageAsAppRoleId) });
+            var changes = ApplicationPlanner.PlanUninstall(state, null, keepCertificate: true);
+            var removal = Assert.Single(changes);
+            Assert.Equal(ChangeKind.RemovePermission, removal.Kind);
+            Assert.Empty(removal.RequiredResourceAccess);
+        }
+
+        [Fact]
+        public void Uninstall_removes_the_certificates_named_by_thumbprint_whatever_their_name()
+        {
+            var renamed = Existing("Vendor cert 2027");
+            var other = Existing("Dropzone AI");
+            var change = ApplicationPlanner.PlanUninstall(State(new[] { renamed, other }), new[] { CertificateReader.ThumbprintOf(renamed.Key) }, false).Single();
+            Assert.Equal(new[] { other.KeyId }, change.KeyCredentials.Select(k => k.KeyId));
+        }
+
+        [Theory]
+        [InlineData(true, false, true)]
+        [InlineData(false, false, false)]
+        [InlineData(true, true, false)]
+        public void Uninstall_deletes_the_service_principal_only_when_the_module_made_it_and_nothing_else_uses_it(bool createdByModule, bool otherAssignments, bool deleted)
+        {
+            var changes = ApplicationPlanner.PlanUninstall(State(consented: true, createdByModule: createdByModule, otherAssignments: otherAssignments), null, false);
+            Assert.Equal(deleted, changes.Any(c => c.Kind == ChangeKind.DeleteServicePrincipal));
+        }
+
+        [Fact]
+        public void Uninstall_of_nothing_plans_nothing()
+        {
+            Assert.Empty(ApplicationPlanner.PlanUninstall(State(new[] { Existing("Mail archiver") }, otherAssignments: false), null, false));
         }
 
         [Fact]

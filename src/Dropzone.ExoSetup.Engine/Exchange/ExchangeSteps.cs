@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
@@ -91,6 +92,43 @@ namespace Dropzone.ExoSetup.Engine.Exchange
             WithReplicationRetry("New-ManagementRoleAssignment", retry, log, cancellationToken,
                 () => exchange.NewRoleAssignment(servicePrincipal.ObjectId, role),
                 () => FindRoleAssignment(exchange, role, servicePrincipal));
+
+        /// <summary>
+        /// Plans taking the app out of Exchange Online: its role assignment, then its service
+        /// principal. Nothing else of Exchange's is touched.
+        /// </summary>
+        public static IReadOnlyList<PlannedChange> PlanRemoval(IExchangeGateway exchange, Guid appId, string role)
+        {
+            var changes = new List<PlannedChange>();
+            var servicePrincipal = FindServicePrincipal(exchange, appId);
+            if (servicePrincipal == null) return changes;
+            var assignment = FindRoleAssignment(exchange, role, servicePrincipal);
+            if (assignment != null)
+                changes.Add(new PlannedChange(ChangeKind.RemoveExchangeRoleAssignment, "Exchange Online organization",
+                    $"Remove-ManagementRoleAssignment -Identity '{assignment.Name}' ({role} for {servicePrincipal.ObjectId})")
+                    { Identity = string.IsNullOrEmpty(assignment.Identity) ? assignment.Name : assignment.Identity });
+            changes.Add(new PlannedChange(ChangeKind.RemoveExchangeServicePrincipal, "Exchange Online organization",
+                $"Remove-ServicePrincipal -Identity {servicePrincipal.ObjectId} ({servicePrincipal.DisplayName})")
+                { Identity = servicePrincipal.ObjectId });
+            return changes;
+        }
+
+        /// <summary>Applies approved Exchange removals in plan order.</summary>
+        public static void ApplyRemoval(IExchangeGateway exchange, IEnumerable<PlannedChange> approved)
+        {
+            foreach (var change in approved)
+            {
+                try
+                {
+                    if (change.Kind == ChangeKind.RemoveExchangeRoleAssignment) exchange.RemoveRoleAssignment(change.Identity);
+                    else if (change.Kind == ChangeKind.RemoveExchangeServicePrincipal) exchange.RemoveServicePrincipal(change.Identity);
+                }
+                catch (ExchangeCommandException e)
+                {
+                    throw Failed(e);
+                }
+            }
+        }
 
         /// <summary>The error for a role assignment asked for before Exchange knows the service principal.</summary>
         public static DropzoneException ServicePrincipalMissing(Guid appId) =>

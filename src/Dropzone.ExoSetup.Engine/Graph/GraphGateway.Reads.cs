@@ -12,7 +12,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
     public sealed partial class GraphGateway
     {
         private static readonly string[] ApplicationFields = { "id", "appId", "displayName", "keyCredentials", "requiredResourceAccess" };
-        private static readonly string[] ServicePrincipalFields = { "id", "appId", "displayName" };
+        private static readonly string[] ServicePrincipalFields = { "id", "appId", "displayName", "tags" };
 
         /// <summary>
         /// Reads the app registration and the parts asked for in one round trip. The application is

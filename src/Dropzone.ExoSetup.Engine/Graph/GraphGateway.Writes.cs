@@ -47,9 +47,11 @@ namespace Dropzone.ExoSetup.Engine.Graph
                 first.Add(new GraphCall("patch", _client.Applications[state.ObjectId].ToPatchRequestInformation(patch), GraphOperations.UpdateApplication));
             var createSp = changes.Any(c => c.Kind == ChangeKind.CreateServicePrincipal);
             if (createSp)
-                first.Add(new GraphCall("sp", _client.ServicePrincipals.ToPostRequestInformation(new ServicePrincipal { AppId = state.AppId.ToString() }), GraphOperations.CreateServicePrincipal));
+                first.Add(new GraphCall("sp", _client.ServicePrincipals.ToPostRequestInformation(new ServicePrincipal { AppId = state.AppId.ToString(), Tags = new List<string> { WellKnown.CreatedByTag } }), GraphOperations.CreateServicePrincipal));
             foreach (var revoke in changes.Where(c => c.Kind == ChangeKind.RevokeConsent))
                 first.Add(new GraphCall("revoke-" + revoke.AssignmentId, _client.ServicePrincipals[state.ExchangeResource.ObjectId].AppRoleAssignedTo[revoke.AssignmentId].ToDeleteRequestInformation(), GraphOperations.RevokeConsent));
+            if (changes.Any(c => c.Kind == ChangeKind.DeleteServicePrincipal) && servicePrincipalId != null)
+                first.Add(new GraphCall("delete-sp", _client.ServicePrincipals[servicePrincipalId].ToDeleteRequestInformation(), GraphOperations.DeleteServicePrincipal));
             var consent = changes.Any(c => c.Kind == ChangeKind.GrantConsent);
             if (consent && servicePrincipalId != null)
                 first.Add(ConsentCall(state, servicePrincipalId));
@@ -59,6 +61,8 @@ namespace Dropzone.ExoSetup.Engine.Graph
             if (replies.TryGetValue("patch", out var patchReply) && !patchReply.IsSuccess) failures.Add(patchReply.ToException(GraphOperations.UpdateApplication));
             foreach (var reply in replies.Where(r => r.Key.StartsWith("revoke-")).Select(r => r.Value))
                 if (!reply.IsSuccess && reply.Status != 404) failures.Add(reply.ToException(GraphOperations.RevokeConsent));
+            if (replies.TryGetValue("delete-sp", out var deleteReply) && !deleteReply.IsSuccess && deleteReply.Status != 404)
+                failures.Add(deleteReply.ToException(GraphOperations.DeleteServicePrincipal));
             if (replies.TryGetValue("consent", out var consentReply) && !IsGrantedOrAlready(consentReply)) failures.Add(consentReply.ToException(GraphOperations.GrantConsent));
             if (replies.TryGetValue("sp", out var spReply))
             {

@@ -23,6 +23,11 @@ namespace Dropzone.ExoSetup.Engine.Graph
             "Application.ReadWrite.All",
             "Application Administrator or Cloud Application Administrator");
 
+        public static readonly GraphOperation DeleteServicePrincipal = new GraphOperation(
+            "delete the service principal (Enterprise application) the module created",
+            "Application.ReadWrite.All",
+            "Application Administrator or Cloud Application Administrator");
+
         public static readonly GraphOperation GrantConsent = new GraphOperation(
             "grant admin consent to Exchange.ManageAsApp (an app role assignment)",
             "AppRoleAssignment.ReadWrite.All together with Application.Read.All",

@@ -74,6 +74,9 @@ namespace Dropzone.ExoSetup.Engine.Model
         /// <summary>Admin consent: an app role assignment of Exchange.ManageAsApp to the app's service principal.</summary>
         public bool PermissionConsented => ConsentAssignment != null;
 
+        /// <summary>App role assignments of the app's service principal other than the module's consent.</summary>
+        public int OtherAssignmentCount => Assignments.Count(a => !ReferenceEquals(a, ConsentAssignment));
+
         internal AppRoleAssignment ConsentAssignment => ExchangeResource == null ? null : Assignments.FirstOrDefault(a =>
             a.AppRoleId == WellKnown.ManageAsAppRoleId
             && string.Equals(a.ResourceId?.ToString(), ExchangeResource.ObjectId, StringComparison.OrdinalIgnoreCase));
@@ -120,11 +123,12 @@ namespace Dropzone.ExoSetup.Engine.Model
     /// <summary>A service principal (Enterprise application): what Exchange's New-ServicePrincipal takes.</summary>
     public sealed class ServicePrincipalInfo
     {
-        public ServicePrincipalInfo(string objectId, Guid appId, string displayName)
+        public ServicePrincipalInfo(string objectId, Guid appId, string displayName, IReadOnlyList<string> tags = null)
         {
             ObjectId = objectId;
             AppId = appId;
             DisplayName = displayName;
+            Tags = tags ?? new List<string>();
         }
 
         /// <summary>The service principal's object id: the vendor's "object-spid".</summary>
@@ -132,9 +136,13 @@ namespace Dropzone.ExoSetup.Engine.Model
 
         public Guid AppId { get; }
         public string DisplayName { get; }
+        public IReadOnlyList<string> Tags { get; }
+
+        /// <summary>The module created it (and so may delete it on uninstall).</summary>
+        public bool CreatedByModule => Tags.Contains(WellKnown.CreatedByTag);
 
         internal static ServicePrincipalInfo From(ServicePrincipal sp) =>
-            new ServicePrincipalInfo(sp.Id, Guid.TryParse(sp.AppId, out var appId) ? appId : Guid.Empty, sp.DisplayName);
+            new ServicePrincipalInfo(sp.Id, Guid.TryParse(sp.AppId, out var appId) ? appId : Guid.Empty, sp.DisplayName, sp.Tags?.ToList());
     }
 
     /// <summary>An app registration found by name: enough to tell several apart.</summary>

@@ -18,5 +18,11 @@ namespace Dropzone.ExoSetup.Engine.Model
 
         /// <summary>The app registration's name and the certificate's description in the vendor's procedure.</summary>
         public const string DefaultDisplayName = "Dropzone AI";
+
+        /// <summary>
+        /// The tag the module puts on a service principal it creates, so that Uninstall removes only
+        /// what the module made (an Enterprise application may carry an admin's own settings).
+        /// </summary>
+        public const string CreatedByTag = "CreatedBy:Dropzone.ExoSetup";
     }
 }

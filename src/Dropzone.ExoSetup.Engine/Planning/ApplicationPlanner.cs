@@ -98,6 +98,47 @@ namespace Dropzone.ExoSetup.Engine.Planning
         }
 
         /// <summary>
+        /// Plans taking the integration out of the app registration, touching nothing else: the
+        /// consent, the Exchange.ManageAsApp entry (and the Exchange entry when it becomes empty), the
+        /// vendor's certificates (those with the given thumbprints, else those named 'Dropzone AI')
+        /// unless <paramref name="keepCertificate"/>, and the service principal when the module
+        /// created it and nothing else is assigned to it.
+        /// </summary>
+        public static IReadOnlyList<PlannedChange> PlanUninstall(ApplicationState state, IReadOnlyCollection<string> thumbprints, bool keepCertificate)
+        {
+            var changes = new List<PlannedChange>();
+            var consent = state.ConsentAssignment;
+            if (consent != null)
+                changes.Add(new PlannedChange(ChangeKind.RevokeConsent, Describe(state),
+                    $"Remove the admin consent to {WellKnown.ManageAsAppRoleName} (app role assignment {consent.Id})") { AssignmentId = consent.Id });
+            if (state.PermissionRequested)
+                changes.Add(new PlannedChange(ChangeKind.RemovePermission, Describe(state),
+                    $"Remove the application permission {WellKnown.ManageAsAppRoleName} from the API permissions, keeping every other")
+                    { RequiredResourceAccess = WithoutManageAsApp(state.RequiredResourceAccess) });
+            if (!keepCertificate)
+            {
+                var wanted = (thumbprints ?? new string[0]).Select(CertificateReader.NormalizeThumbprint).Where(t => !string.IsNullOrEmpty(t)).ToList();
+                var targets = state.Certificates.Where(c => wanted.Count > 0
+                    ? wanted.Contains(c.Thumbprint)
+                    : string.Equals(c.DisplayName, WellKnown.DefaultDisplayName, StringComparison.Ordinal)).ToList();
+                if (targets.Count > 0)
+                {
+                    RequireReadableKeys(state);
+                    var removed = new HashSet<Guid>(targets.Select(t => t.KeyId));
+                    changes.Add(new PlannedChange(ChangeKind.RemoveCertificate, Describe(state),
+                        $"Remove {targets.Count} certificate(s) ({string.Join(", ", targets.Select(t => t.Thumbprint))}), keeping the {state.KeyCredentials.Count - targets.Count} other(s)")
+                    {
+                        KeyCredentials = state.KeyCredentials.Where(k => !removed.Contains(k.KeyId ?? Guid.Empty)).Select(Copy).ToList(),
+                    });
+                }
+            }
+            if (state.ServicePrincipal != null && state.ServicePrincipal.CreatedByModule && state.OtherAssignmentCount == 0)
+                changes.Add(new PlannedChange(ChangeKind.DeleteServicePrincipal, Describe(state),
+                    $"Delete the service principal {state.ServicePrincipal.ObjectId}, which this module created"));
+            return changes;
+        }
+
+        /// <summary>
         /// Drops approved changes that cannot be made without one that was declined: consent needs
         /// the service principal, so it goes when its creation was declined.
         /// </summary>
@@ -119,6 +160,21 @@ namespace Dropzone.ExoSetup.Engine.Planning
                 result.Add(exchange);
             }
             exchange.ResourceAccess.Add(new ResourceAccess { Id = WellKnown.ManageAsAppRoleId, Type = "Role" });
+            return result;
+        }
+
+        private static List<RequiredResourceAccess> WithoutManageAsApp(IReadOnlyList<RequiredResourceAccess> existing)
+        {
+            var result = new List<RequiredResourceAccess>();
+            foreach (var entry in existing.Select(Copy))
+            {
+                if (string.Equals(entry.ResourceAppId, WellKnown.ExchangeOnlineAppId.ToString(), StringComparison.OrdinalIgnoreCase))
+                {
+                    entry.ResourceAccess = entry.ResourceAccess.Where(a => !(a.Id == WellKnown.ManageAsAppRoleId && a.Type == "Role")).ToList();
+                    if (entry.ResourceAccess.Count == 0) continue;
+                }
+                result.Add(entry);
+            }
             return result;
         }
 

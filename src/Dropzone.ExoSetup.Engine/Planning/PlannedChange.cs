@@ -17,6 +17,7 @@ namespace Dropzone.ExoSetup.Engine.Planning
         AssignExchangeRole,
         RemoveExchangeRoleAssignment,
         RemoveExchangeServicePrincipal,
+        DeleteServicePrincipal,
     }
 
     /// <summary>
@@ -48,6 +49,9 @@ namespace Dropzone.ExoSetup.Engine.Planning
 
         /// <summary>For RevokeConsent: the assignment to delete.</summary>
         internal string AssignmentId { get; set; }
+
+        /// <summary>For Exchange removals: the -Identity of what is removed.</summary>
+        internal string Identity { get; set; }
 
         /// <summary>For AddCertificate: the keyId given to the new certificate.</summary>
         public Guid? KeyId { get; internal set; }

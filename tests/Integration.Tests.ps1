@@ -88,19 +88,27 @@ Describe 'Install-DropzoneExoIntegration when things go wrong' {
         if (-not (Get-Command Get-ConnectionInformation -ErrorAction SilentlyContinue) -or -not (Get-ConnectionInformation)) { Connect-TestExchange -Emulator $Emulator | Out-Null }
     }
 
-    It 'stops at the Exchange step without a session, then a re-run completes' {
+    It 'refuses to start without an Exchange session, before writing anything' {
         Disconnect-ExchangeOnline -Confirm:$false
+        $err = { Install-DropzoneExoIntegration -CertificatePath (New-VendorCertificate).Path -ErrorAction Stop } | Should -Throw -ErrorId 'ExchangeNotConnected,*' -PassThru
+        $err.ErrorDetails.RecommendedAction | Should -Match 'Connect-ExchangeOnline -Organization \(Get-DropzoneOrganizationId\)'
+        Get-EmulatorRequestLog -Emulator $Emulator | Should -BeNullOrEmpty
+    }
+
+    It 'stops at a failing step with its error, then a re-run completes' {
+        Add-ExchangeFault -Emulator $Emulator -Cmdlet New-ManagementRoleAssignment -Kind Error -Message 'The Exchange service is busy.' | Out-Null
         $vendor = New-VendorCertificate
         $summary = Install-DropzoneExoIntegration -CertificatePath $vendor.Path -ErrorAction SilentlyContinue -ErrorVariable failures
-        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ExchangeNotConnected,*'
-        ($summary.Steps | Where-Object Name -EQ 'Certificate').Status | Should -Be 'Done'
-        ($summary.Steps | Where-Object Name -EQ 'ExchangeServicePrincipal').Status | Should -Be 'Failed'
-        ($summary.Steps | Where-Object Name -EQ 'TransportHygiene').Status | Should -Be 'Skipped'
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ExchangeCommandFailed,*'
+        $failures[0].Exception.Message | Should -Match 'The Exchange service is busy'
+        @($summary.Steps | Where-Object Name -In 'Certificate', 'ExchangePermission', 'ExchangeServicePrincipal').Status | Sort-Object -Unique | Should -Be 'Done'
+        ($summary.Steps | Where-Object Name -EQ 'TransportHygiene').Status | Should -Be 'Failed'
+        $summary.NextSteps | Should -Match 'run Install-DropzoneExoIntegration again'
 
-        Connect-TestExchange -Emulator $Emulator | Out-Null
         $resumed = Install-DropzoneExoIntegration -CertificatePath $vendor.Path
-        @($resumed.Steps | Where-Object Name -In 'Certificate', 'ExchangePermission').Status | Sort-Object -Unique | Should -Be 'AlreadyDone'
-        @($resumed.Steps | Where-Object Name -In 'ExchangeServicePrincipal', 'TransportHygiene').Status | Sort-Object -Unique | Should -Be 'Done'
+        @($resumed.Steps | Where-Object Name -NE 'TransportHygiene').Status | Sort-Object -Unique | Should -Be 'AlreadyDone'
+        ($resumed.Steps | Where-Object Name -EQ 'TransportHygiene').Status | Should -Be 'Done'
+        Test-DropzoneExoIntegration -ApplicationId $AppId -Quiet | Should -BeTrue
     }
 
     It 'does the Graph steps only with -SkipExchange and says what remains' {

@@ -65,6 +65,8 @@ namespace Dropzone.ExoSetup.Cmdlets
             if (certificate.IsNotYetValid(now))
                 WriteWarning($"The certificate {certificate.Thumbprint} is not valid before {certificate.NotBefore:yyyy-MM-dd HH:mm} UTC; sign-ins with it fail until then.");
             var graph = RequireGraph();
+            // Both sessions are checked before anything is read or written, like any other bad input.
+            var exchange = SkipExchange ? null : ConnectedExchange();
 
             Progress(steps, CertificateStep, "Reading the tenant");
             var appId = ParameterSetName == ByIdSet ? ApplicationId : ResolveByName(graph);
@@ -84,7 +86,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             try
             {
                 InstallGraphSteps(graph, plan, steps, summary);
-                InstallExchangeSteps(state, steps, summary);
+                InstallExchangeSteps(exchange, state, steps, summary);
             }
             catch (DropzoneException)
             {
@@ -152,7 +154,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             steps.Record(OrganizationStep, IntegrationStepStatus.AlreadyDone, $"{summary.OrganizationId}: enter it as \"Organization ID\" in the Dropzone AI UI.");
         }
 
-        private void InstallExchangeSteps(ApplicationState state, IntegrationSteps steps, IntegrationSummary summary)
+        private void InstallExchangeSteps(IExchangeGateway exchange, ApplicationState state, IntegrationSteps steps, IntegrationSummary summary)
         {
             if (SkipExchange)
             {
@@ -170,16 +172,6 @@ namespace Dropzone.ExoSetup.Cmdlets
             }
 
             Progress(steps, ExchangeServicePrincipalStep, "Registering the service principal in Exchange Online");
-            IExchangeGateway exchange;
-            try
-            {
-                exchange = ConnectedExchange();
-            }
-            catch (DropzoneException e)
-            {
-                steps.Record(ExchangeServicePrincipalStep, IntegrationStepStatus.Failed, e.Message);
-                throw;
-            }
             var retry = new ReplicationRetry { Timeout = TimeSpan.FromSeconds(TimeoutSeconds) };
             var log = new DirectLog(this);
             var enterprise = new ServicePrincipalInfo(summary.ServicePrincipalObjectId ?? "(the service principal to be created)", state.AppId,

@@ -32,7 +32,7 @@ With -WhatIf, the command lists every change it would make, in Entra ID and in E
 
 The app registration itself is not created: it is the one named "Dropzone AI" (-DisplayName), or the one with the Application (client) ID given with -ApplicationId.
 
-What it needs: a Graph connection made with Connect-DropzoneGraph (otherwise the ErrorId GraphNotConnected), and, unless -SkipExchange, an Exchange Online session made with Connect-ExchangeOnline in the same PowerShell session (otherwise ExchangeNotConnected, reported by the ExchangeServicePrincipal step). The Entra ID steps need Application Administrator or Cloud Application Administrator (Privileged Role Administrator also works); the Exchange steps need the Exchange Administrator role or membership of Organization Management. See PERMISSIONS AND ADMIN ROLES in about_Dropzone_ExoSetup.
+What it needs: a Graph connection made with Connect-DropzoneGraph (otherwise the ErrorId GraphNotConnected), and, unless -SkipExchange, an Exchange Online session made with Connect-ExchangeOnline in the same PowerShell session (otherwise ExchangeNotConnected; both connections are checked before anything is read or written). The Entra ID steps need Application Administrator or Cloud Application Administrator (Privileged Role Administrator also works); the Exchange steps need the Exchange Administrator role or membership of Organization Management. See PERMISSIONS AND ADMIN ROLES in about_Dropzone_ExoSetup.
 '@
 
     Parameters  = @{

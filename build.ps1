@@ -8,7 +8,8 @@ Tasks:
   Build    (default) publish the cmdlet and engine assemblies and assemble out/Dropzone.ExoSetup
   Test     Build, then the xunit suites and the Pester suite (in a fresh pwsh); ends with
            one line "N passed, N failed" and exits non-zero on any failure
-  Demo     not yet: the end-to-end demo against the tenant emulator
+  Demo     Build, then the tenant emulator, then tests/Demo/Invoke-Demo.ps1 in a fresh pwsh: the whole
+           set-up against a local tenant emulator (never Microsoft 365); exits with the demo's exit code
   Bench    not yet: the benchmark against the hand-run procedure
   Package  Build, then a PowerShell Gallery package (.nupkg) published with PSResourceGet to a
            local repository under out/, installed from it into a temporary module path in a fresh
@@ -145,6 +146,14 @@ function Invoke-BuildTestTools {
     Invoke-Dotnet build (Join-Path $Root 'tests/TenantEmulator/TenantEmulator.csproj') -c $Configuration -o $EmulatorOut --nologo -v quiet
     # Pester and the assemblies the isolation tests preload come from NuGet, pinned in this project.
     Invoke-Dotnet restore (Join-Path $Root 'tests/tools/TestTools.csproj') --nologo -v quiet
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Invoke-BuildTestTools
+    Write-Host "`n== Demo (fresh pwsh): tests/Demo/Invoke-Demo.ps1" -ForegroundColor Cyan
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Demo/Invoke-Demo.ps1')
+    exit $LASTEXITCODE
 }
 
 function Get-TrxCounts {
@@ -298,7 +307,7 @@ try {
     switch ($Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
-        'Demo' { Invoke-NotYet 'the end-to-end demo against the tenant emulator' }
+        'Demo' { Invoke-Demo }
         'Bench' { Invoke-NotYet 'the benchmark against the hand-run procedure' }
         'Package' { Invoke-Package }
         'Clean' { Invoke-Clean }

@@ -20,6 +20,29 @@ namespace Dropzone.ExoSetup.Engine.Graph
         /// <summary>What the call is for: named in errors, with the permissions it needs.</summary>
         public GraphOperation Operation { get; }
 
+        private byte[] _body;
+
+        /// <summary>
+        /// Gives the request a fresh copy of its body: sending reads the body and disposes it with
+        /// the HTTP message, and a resend (after throttling or a dropped connection) must send it
+        /// whole again.
+        /// </summary>
+        public void Rewind()
+        {
+            // No body (Stream.Null, as the SDK leaves GET and DELETE): nothing to renew.
+            if (_body == null && (Request.Content == null || Request.Content == System.IO.Stream.Null)) return;
+            if (_body == null)
+            {
+                using (var copy = new System.IO.MemoryStream())
+                {
+                    if (Request.Content.CanSeek) Request.Content.Position = 0;
+                    Request.Content.CopyTo(copy);
+                    _body = copy.ToArray();
+                }
+            }
+            Request.Content = new System.IO.MemoryStream(_body, writable: false);
+        }
+
         public string Label => $"{Request.HttpMethod.ToString().ToUpperInvariant()} {Request.URI.PathAndQuery}";
     }
 }

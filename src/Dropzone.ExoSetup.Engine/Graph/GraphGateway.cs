@@ -97,6 +97,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
         {
             // The adapter signs the request (our token provider); the HTTP pipeline retries
             // throttled answers and logs each attempt.
+            call.Rewind();
             using (var request = await _client.RequestAdapter.ConvertToNativeRequestAsync<HttpRequestMessage>(call.Request, cancellationToken).ConfigureAwait(false))
             using (var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false))
             {
@@ -113,7 +114,10 @@ namespace Dropzone.ExoSetup.Engine.Graph
             {
                 var batch = new BatchRequestContentCollection(_client);
                 foreach (var call in pending)
+                {
+                    call.Rewind();
                     await batch.AddBatchRequestStepAsync(call.Request, call.Id).ConfigureAwait(false);
+                }
                 var result = await _client.Batch.PostAsync(batch, cancellationToken).ConfigureAwait(false);
                 var statuses = await result.GetResponsesStatusCodesAsync().ConfigureAwait(false);
 

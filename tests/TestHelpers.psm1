@@ -182,6 +182,86 @@ function Invoke-FreshPwsh {
     }
 }
 
+# --- Generated tenants (reliability suite) ------------------------------------------------------
+
+function New-CertificatePool {
+    <# -Count public certificates (distinct keys), valid from yesterday for two years, to draw from. #>
+    param([int] $Count = 8)
+    1..$Count | ForEach-Object { New-TestCertificate -Subject "CN=Pool certificate $_" -NotAfter ([DateTimeOffset]::UtcNow.Date.AddYears(2)) }
+}
+
+function New-GeneratedTenant {
+    <#
+    .SYNOPSIS
+    A tenant like `default` with extras drawn at random from -Seed (the same seed, the same tenant):
+    other certificates and client secrets on the "Dropzone AI" app, other APIs' permissions
+    (sometimes another Exchange role), sometimes its service principal with other app role
+    assignments, other apps with service principals, Exchange service principals and role
+    assignments. Certificates come from -CertificatePool. Returns an ordered hashtable for
+    Set-EmulatorState.
+    #>
+    param(
+        [Parameter(Mandatory)][int] $Seed,
+        [Parameter(Mandatory)][object[]] $CertificatePool
+    )
+    $random = [Random]::new($Seed)
+    $guid = { $bytes = [byte[]]::new(16); $random.NextBytes($bytes); [guid]::new($bytes).ToString() }
+    $iso = { param($date) ([DateTimeOffset]$date).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ') }
+    $take = { param($items, [int] $count) @($items | Sort-Object { $random.Next() } | Select-Object -First $count) }
+    $upTo = { param([int] $max) $k = $random.Next(0, $max + 1); if ($k -gt 0) { 1..$k } }
+
+    $tenant = Get-Content (Get-TestTenantFile default) -Raw | ConvertFrom-Json -AsHashtable
+    $graphSp = $tenant.servicePrincipals | Where-Object { $_.appId -eq '00000003-0000-0000-c000-000000000000' }
+    $exchangeSp = $tenant.servicePrincipals | Where-Object { $_.appId -eq '00000002-0000-0ff1-ce00-000000000000' }
+    $graphRoles = @($graphSp.appRoles | ForEach-Object id)
+    $app = $tenant.applications[0]
+
+    $n = 0
+    $app.keyCredentials = @(& $take $CertificatePool $random.Next(0, 4) | ForEach-Object {
+        $n++
+        [ordered]@{
+            customKeyIdentifier = $_.Thumbprint; displayName = "Other certificate $n"; endDateTime = & $iso $_.NotAfter
+            key = [Convert]::ToBase64String($_.RawData); keyId = & $guid; startDateTime = & $iso $_.NotBefore
+            type = 'AsymmetricX509Cert'; usage = 'Verify'
+        }
+    })
+    $app.passwordCredentials = @(& $upTo 2 | ForEach-Object {
+        [ordered]@{ customKeyIdentifier = $null; displayName = "Secret $_"; endDateTime = '2028-01-01T00:00:00Z'; hint = "s$_"
+            keyId = & $guid; secretText = $null; startDateTime = '2026-01-01T00:00:00Z' }
+    })
+    $permissions = @()
+    $chosenGraph = & $take $graphRoles $random.Next(0, $graphRoles.Count + 1)
+    if ($chosenGraph) { $permissions += [ordered]@{ resourceAppId = $graphSp.appId; resourceAccess = @($chosenGraph | ForEach-Object { [ordered]@{ id = $_; type = 'Role' } }) } }
+    if ($random.Next(2) -eq 1) { $permissions += [ordered]@{ resourceAppId = $exchangeSp.appId; resourceAccess = @([ordered]@{ id = 'dc890d15-9560-4a4c-9b7f-a736ec74ec40'; type = 'Role' }) } }
+    $app.requiredResourceAccess = $permissions
+
+    $assign = { param($principal, $roleId)
+        [ordered]@{ id = (& $guid); appRoleId = $roleId; createdDateTime = '2026-02-01T00:00:00Z'; deletedDateTime = $null
+            principalDisplayName = $principal.displayName; principalId = $principal.id; principalType = 'ServicePrincipal'
+            resourceDisplayName = $graphSp.displayName; resourceId = $graphSp.id }
+    }
+    $newSp = { param($appId, $name) [ordered]@{ id = (& $guid); appId = $appId; displayName = $name; servicePrincipalType = 'Application'; appRoles = @(); tags = @() } }
+    if ($random.Next(2) -eq 1) {
+        $sp = & $newSp $app.appId $app.displayName
+        $tenant.servicePrincipals += $sp
+        foreach ($role in (& $take $graphRoles $random.Next(0, 3))) { $tenant.appRoleAssignments += & $assign $sp $role }
+    }
+    foreach ($i in (& $upTo 2)) {
+        $otherAppId = & $guid
+        $tenant.applications += [ordered]@{ id = (& $guid); appId = $otherAppId; displayName = "Other app $i"; keyCredentials = @(); passwordCredentials = @(); requiredResourceAccess = @() }
+        $sp = & $newSp $otherAppId "Other app $i"
+        $tenant.servicePrincipals += $sp
+        foreach ($role in (& $take $graphRoles $random.Next(0, 2))) { $tenant.appRoleAssignments += & $assign $sp $role }
+        if ($random.Next(2) -eq 1) {
+            $tenant.exchange.servicePrincipals += [ordered]@{ objectId = $sp.id; appId = $otherAppId; displayName = $sp.displayName }
+            $role = @('Transport Hygiene', 'Mail Recipients')[$random.Next(2)]
+            $tenant.exchange.roleAssignments += [ordered]@{ name = "$role-$($sp.id)"; role = $role; roleAssigneeName = $sp.id
+                roleAssigneeType = 'ServicePrincipal'; assignmentMethod = 'Direct'; enabled = $true; delegating = $false }
+        }
+    }
+    $tenant
+}
+
 # --- Graph side of the emulator (state, request log, faults) -------------------------------------
 
 # The tenant emulator's control endpoints (/_emulator/*; tests/TenantEmulator/tenants/README.md).

@@ -11,12 +11,7 @@ BeforeAll {
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("dz-entra-" + [guid]::NewGuid())
     $null = New-Item -ItemType Directory -Path $Work
 
-    function Use-Tenant([string] $Name) {
-        Set-EmulatorState -Emulator $Emulator -State (Get-Content (Get-TestTenantFile $Name) -Raw | ConvertFrom-Json)
-        Clear-EmulatorFault -Emulator $Emulator
-        Set-EmulatorReplicationDelay -Emulator $Emulator -ServicePrincipalReads 0
-        Clear-EmulatorRequestLog -Emulator $Emulator
-    }
+    function Use-Tenant([string] $Name) { Reset-TestTenant -Emulator $Emulator -Tenant $Name }
     function Get-Writes { @(Get-EmulatorRequestLog -Emulator $Emulator -Writes) }
     function Get-App { (Get-EmulatorState -Emulator $Emulator).applications | Where-Object appId -EQ $AppId }
     function New-VendorCertificate([string] $Format = 'Pem', [int] $NotBeforeDays = -1, [int] $NotAfterDays = 365) {

@@ -9,10 +9,8 @@ BeforeAll {
     $script:SpObjectId = '4d6f8a0c-2e4a-4c6e-8a0c-3e5a7c9e1b3d'
 
     function Use-Tenant([string] $Name = 'customer') {
-        Set-EmulatorState -Emulator $Emulator -State (Get-Content (Get-TestTenantFile $Name) -Raw | ConvertFrom-Json)
-        Clear-ExchangeFault -Emulator $Emulator
+        Reset-TestTenant -Emulator $Emulator -Tenant $Name
         Set-ExchangeOption -Emulator $Emulator -UnknownIdentity All -DuplicateRoleAssignment Create -AppRoles Any | Out-Null
-        Clear-EmulatorRequestLog -Emulator $Emulator
     }
     function Get-ExchangeCalls { @(Get-EmulatorRequestLog -Emulator $Emulator | Where-Object path -Like '/adminapi/*' | ForEach-Object detail) }
 

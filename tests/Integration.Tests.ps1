@@ -9,12 +9,7 @@ BeforeAll {
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("dz-integration-" + [guid]::NewGuid())
     $null = New-Item -ItemType Directory -Path $Work
 
-    function Use-Tenant([string] $Name) {
-        Set-EmulatorState -Emulator $Emulator -State (Get-Content (Get-TestTenantFile $Name) -Raw | ConvertFrom-Json)
-        Clear-EmulatorFault -Emulator $Emulator
-        Clear-ExchangeFault -Emulator $Emulator
-        Clear-EmulatorRequestLog -Emulator $Emulator
-    }
+    function Use-Tenant([string] $Name) { Reset-TestTenant -Emulator $Emulator -Tenant $Name }
     function Get-Writes { @(Get-EmulatorRequestLog -Emulator $Emulator -Writes) }
     function Get-TenantJson { Get-EmulatorState -Emulator $Emulator | ConvertTo-Json -Depth 30 }
     function New-VendorCertificate([int] $NotAfterDays = 365) {

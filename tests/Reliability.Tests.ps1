@@ -16,14 +16,8 @@ BeforeAll {
     $script:VendorPath = Join-Path $Work 'vendor.crt'
     $script:Vendor = New-TestCertificate -Path $VendorPath
 
-    function Use-State($State) {
-        Set-EmulatorState -Emulator $Emulator -State $State
-        Clear-EmulatorFault -Emulator $Emulator
-        Clear-ExchangeFault -Emulator $Emulator
-        Set-EmulatorReplicationDelay -Emulator $Emulator -ServicePrincipalReads 0
-        Clear-EmulatorRequestLog -Emulator $Emulator
-    }
-    function Use-Tenant([string] $Name) { Use-State (Get-Content (Get-TestTenantFile $Name) -Raw | ConvertFrom-Json) }
+    function Use-State($State) { Reset-TestTenant -Emulator $Emulator -State $State }
+    function Use-Tenant([string] $Name) { Reset-TestTenant -Emulator $Emulator -Tenant $Name }
     function Get-Writes { @(Get-EmulatorRequestLog -Emulator $Emulator -Writes) }
     function ConvertTo-Canonical($item) { $item | ConvertTo-Json -Depth 30 -Compress }
 

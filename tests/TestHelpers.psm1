@@ -182,6 +182,26 @@ function Invoke-FreshPwsh {
     }
 }
 
+function Reset-TestTenant {
+    <#
+    .SYNOPSIS
+    Puts an emulator back to a clean start for the next test: the tenant from a file name (or a
+    state object), no Graph or Exchange faults, no replication delay, an empty request log.
+    #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [Parameter(Mandatory, ParameterSetName = 'Name')][string] $Tenant,
+        [Parameter(Mandatory, ParameterSetName = 'State')] $State
+    )
+    if ($PSCmdlet.ParameterSetName -eq 'Name') { $State = Get-Content (Get-TestTenantFile $Tenant) -Raw | ConvertFrom-Json }
+    Set-EmulatorState -Emulator $Emulator -State $State
+    Clear-EmulatorFault -Emulator $Emulator
+    Clear-ExchangeFault -Emulator $Emulator
+    Set-EmulatorReplicationDelay -Emulator $Emulator -ServicePrincipalReads 0
+    Set-EmulatorLatency -Emulator $Emulator -Milliseconds 0
+    Clear-EmulatorRequestLog -Emulator $Emulator
+}
+
 # --- Generated tenants (reliability suite) ------------------------------------------------------
 
 function New-CertificatePool {

@@ -78,6 +78,21 @@ namespace Dropzone.ExoSetup
             return approved;
         }
 
+        /// <summary>
+        /// The vendor's certificate from a file (a PowerShell path) or an object, checked by the
+        /// certificate reader; a certificate not valid yet is installed with a warning.
+        /// </summary>
+        internal Engine.Certificates.VendorCertificate ReadVendorCertificate(string path, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, string expectedThumbprint)
+        {
+            var now = Now;
+            var read = path != null
+                ? Engine.Certificates.CertificateReader.ReadFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path), expectedThumbprint, now, WriteWarning)
+                : Engine.Certificates.CertificateReader.FromCertificate(certificate, expectedThumbprint, now);
+            if (read.IsNotYetValid(now))
+                WriteWarning($"The certificate {read.Thumbprint} is not valid before {read.NotBefore:yyyy-MM-dd HH:mm} UTC; sign-ins with it fail until then.");
+            return read;
+        }
+
         /// <summary>The Exchange gateway, after checking that an Exchange Online session is connected.</summary>
         internal Engine.Exchange.IExchangeGateway ConnectedExchange()
         {

@@ -62,6 +62,25 @@ namespace Dropzone.ExoSetup.Engine.Graph
                 .ToList();
         }
 
+        /// <summary>
+        /// The Application (client) ID of the one app registration with this display name;
+        /// ApplicationNotFound when there is none, ApplicationAmbiguous (listing their ids) when
+        /// there are several.
+        /// </summary>
+        public async Task<Guid> ResolveApplicationAsync(string displayName, CancellationToken cancellationToken)
+        {
+            var found = await FindApplicationsAsync(displayName, cancellationToken).ConfigureAwait(false);
+            if (found.Count == 0)
+                throw new DropzoneException(ErrorIds.ApplicationNotFound, ErrorKind.NotFound,
+                    $"No app registration named '{displayName}' was found in this tenant.",
+                    "Check the name under Entra ID > App registrations > All applications, or pass -ApplicationId.", displayName);
+            if (found.Count > 1)
+                throw new DropzoneException(ErrorIds.ApplicationAmbiguous, ErrorKind.InvalidArgument,
+                    $"{found.Count} app registrations are named '{displayName}': {string.Join(", ", found.Select(a => a.AppId))}.",
+                    "Pass the right one's Application (client) ID with -ApplicationId.", displayName);
+            return found[0].AppId;
+        }
+
         /// <summary>The app's service principal (Enterprise application), or null when it has none.</summary>
         public async Task<ServicePrincipalInfo> FindServicePrincipalAsync(Guid appId, CancellationToken cancellationToken)
         {

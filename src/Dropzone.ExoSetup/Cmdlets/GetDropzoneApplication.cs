@@ -1,7 +1,5 @@
 using System;
-using System.Linq;
 using System.Management.Automation;
-using Dropzone.ExoSetup.Engine.Errors;
 using Dropzone.ExoSetup.Engine.Model;
 
 namespace Dropzone.ExoSetup.Cmdlets
@@ -31,20 +29,9 @@ namespace Dropzone.ExoSetup.Cmdlets
         protected override void ProcessRecordCore()
         {
             var graph = RequireGraph();
-            var appId = ApplicationId;
-            if (ParameterSetName == ByNameSet)
-            {
-                var found = Run(cancel => graph.Gateway.FindApplicationsAsync(DisplayName, cancel));
-                if (found.Count == 0)
-                    throw new DropzoneException(ErrorIds.ApplicationNotFound, ErrorKind.NotFound,
-                        $"No app registration named '{DisplayName}' was found in this tenant.",
-                        "Check the name under Entra ID > App registrations > All applications, or pass -ApplicationId.", DisplayName);
-                if (found.Count > 1)
-                    throw new DropzoneException(ErrorIds.ApplicationAmbiguous, ErrorKind.InvalidArgument,
-                        $"{found.Count} app registrations are named '{DisplayName}': {string.Join(", ", found.Select(a => a.AppId))}.",
-                        "Pass the right one's Application (client) ID with -ApplicationId.", DisplayName);
-                appId = found[0].AppId;
-            }
+            var appId = ParameterSetName == ByNameSet
+                ? Run(cancel => graph.Gateway.ResolveApplicationAsync(DisplayName, cancel))
+                : ApplicationId;
             var state = Run(cancel => graph.Gateway.ReadApplicationAsync(appId, ApplicationParts.Consent, cancel));
             WriteObject(DropzoneApplication.From(state, DateTimeOffset.UtcNow));
         }

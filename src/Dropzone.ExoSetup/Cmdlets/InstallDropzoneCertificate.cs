@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
-using Dropzone.ExoSetup.Engine.Certificates;
 using Dropzone.ExoSetup.Engine.Model;
 using Dropzone.ExoSetup.Engine.Planning;
 
@@ -37,12 +36,7 @@ namespace Dropzone.ExoSetup.Cmdlets
 
         protected override void ProcessRecordCore()
         {
-            var now = Now;
-            var certificate = ParameterSetName == PathSet
-                ? CertificateReader.ReadFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), ExpectedThumbprint, now, WriteWarning)
-                : CertificateReader.FromCertificate(Certificate, ExpectedThumbprint, now);
-            if (certificate.IsNotYetValid(now))
-                WriteWarning($"The certificate {certificate.Thumbprint} is not valid before {certificate.NotBefore:yyyy-MM-dd HH:mm} UTC; sign-ins with it fail until then.");
+            var certificate = ReadVendorCertificate(ParameterSetName == PathSet ? Path : null, Certificate, ExpectedThumbprint);
 
             var graph = RequireGraph();
             var state = Run(cancel => graph.Gateway.ReadApplicationAsync(ApplicationId, ApplicationParts.Application, cancel));

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using Dropzone.ExoSetup.Engine.Certificates;
 using Dropzone.ExoSetup.Engine.Errors;
 using Dropzone.ExoSetup.Engine.Exchange;
 using Dropzone.ExoSetup.Engine.Model;
@@ -60,16 +59,13 @@ namespace Dropzone.ExoSetup.Cmdlets
         protected override void ProcessRecordCore()
         {
             var steps = new IntegrationSteps(CertificateStep, PermissionStep, OrganizationStep, ExchangeServicePrincipalStep, RoleStep);
-            var now = Now;
-            var certificate = CertificateReader.ReadFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(CertificatePath), ExpectedThumbprint, now, WriteWarning);
-            if (certificate.IsNotYetValid(now))
-                WriteWarning($"The certificate {certificate.Thumbprint} is not valid before {certificate.NotBefore:yyyy-MM-dd HH:mm} UTC; sign-ins with it fail until then.");
+            var certificate = ReadVendorCertificate(CertificatePath, null, ExpectedThumbprint);
             var graph = RequireGraph();
             // Both sessions are checked before anything is read or written, like any other bad input.
             var exchange = SkipExchange ? null : ConnectedExchange();
 
             Progress(steps, CertificateStep, "Reading the tenant");
-            var appId = ParameterSetName == ByIdSet ? ApplicationId : ResolveByName(graph);
+            var appId = ParameterSetName == ByIdSet ? ApplicationId : Run(cancel => graph.Gateway.ResolveApplicationAsync(DisplayName, cancel));
             var plan = Run(cancel => GraphSetupPlan.CreateAsync(graph.Gateway, appId, certificate, CertificateDisplayName, false, cancel));
             var state = plan.State;
             var summary = new IntegrationSummary
@@ -94,20 +90,6 @@ namespace Dropzone.ExoSetup.Cmdlets
                 throw;
             }
             Finish(steps, summary);
-        }
-
-        private Guid ResolveByName(Engine.Connection.GraphConnection graph)
-        {
-            var found = Run(cancel => graph.Gateway.FindApplicationsAsync(DisplayName, cancel));
-            if (found.Count == 0)
-                throw new DropzoneException(ErrorIds.ApplicationNotFound, ErrorKind.NotFound,
-                    $"No app registration named '{DisplayName}' was found in this tenant.",
-                    "Create the app registration the vendor's procedure names, or pass -ApplicationId.", DisplayName);
-            if (found.Count > 1)
-                throw new DropzoneException(ErrorIds.ApplicationAmbiguous, ErrorKind.InvalidArgument,
-                    $"{found.Count} app registrations are named '{DisplayName}': {string.Join(", ", found.Select(a => a.AppId))}.",
-                    "Pass the right one's Application (client) ID with -ApplicationId.", DisplayName);
-            return found[0].AppId;
         }
 
         private void InstallGraphSteps(Engine.Connection.GraphConnection graph, GraphSetupPlan plan, IntegrationSteps steps, IntegrationSummary summary)

@@ -48,7 +48,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
             var assignments = new List<AppRoleAssignment>();
             if (otherAssignments) assignments.Add(new AppRoleAssignment { Id = "other", ResourceId = Guid.NewGuid(), AppRoleId = Guid.NewGuid(), PrincipalId = Guid.Parse(ClientSpId) });
             if (consented) assignments.Add(new AppRoleAssignment { Id = "mine", ResourceId = Guid.Parse(ExchangeSpId), AppRoleId = WellKnown.ManageAsAppRoleId, PrincipalId = Guid.Parse(ClientSpId) });
-            return new ApplicationState(application, sp, exo, assignments, null, ApplicationParts.Consent);
+            return new ApplicationState(application, sp, exo, assignments, null);
         }
 
         private static VendorCertificate Vendor() =>

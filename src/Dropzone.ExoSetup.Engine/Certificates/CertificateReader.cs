@@ -168,7 +168,7 @@ namespace Dropzone.ExoSetup.Engine.Certificates
                     throw new DropzoneException(ErrorIds.CertificateExpired, ErrorKind.InvalidData,
                         $"The certificate {thumbprint} in {source} expired on {notAfter:yyyy-MM-dd HH:mm} UTC.",
                         "Download the current certificate from the Dropzone AI UI.", thumbprint);
-                return new VendorCertificate((byte[])der.Clone(), thumbprint, certificate.Subject, notBefore, notAfter, source);
+                return new VendorCertificate((byte[])der.Clone(), thumbprint, certificate.Subject, notBefore, notAfter);
             }
         }
 

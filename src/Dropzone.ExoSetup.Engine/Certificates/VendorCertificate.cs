@@ -8,14 +8,13 @@ namespace Dropzone.ExoSetup.Engine.Certificates
     /// </summary>
     public sealed class VendorCertificate
     {
-        internal VendorCertificate(byte[] rawData, string thumbprint, string subject, DateTimeOffset notBefore, DateTimeOffset notAfter, string source)
+        internal VendorCertificate(byte[] rawData, string thumbprint, string subject, DateTimeOffset notBefore, DateTimeOffset notAfter)
         {
             RawData = rawData;
             Thumbprint = thumbprint;
             Subject = subject;
             NotBefore = notBefore;
             NotAfter = notAfter;
-            Source = source;
         }
 
         /// <summary>The DER encoding: what goes into keyCredentials[].key.</summary>
@@ -28,8 +27,6 @@ namespace Dropzone.ExoSetup.Engine.Certificates
         public DateTimeOffset NotBefore { get; }
         public DateTimeOffset NotAfter { get; }
 
-        /// <summary>Where it came from (a path, or "the -Certificate object").</summary>
-        public string Source { get; }
 
         public bool IsNotYetValid(DateTimeOffset now) => NotBefore > now;
     }

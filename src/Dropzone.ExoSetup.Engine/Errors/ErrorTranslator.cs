@@ -61,7 +61,7 @@ namespace Dropzone.ExoSetup.Engine.Errors
 
         private static DropzoneException FromGraph(int status, string code, string message, string requestId, GraphOperation operation, Exception inner)
         {
-            var detail = new GraphErrorDetail(status, code, message, requestId, null, null);
+            var detail = new GraphErrorDetail(status, code, message, requestId);
             if (status == 401 || status == 403)
             {
                 return new DropzoneException(ErrorIds.InsufficientPrivileges, ErrorKind.PermissionDenied,

@@ -32,7 +32,7 @@ namespace Dropzone.ExoSetup.Engine.Model
     public sealed class ApplicationState
     {
         internal ApplicationState(Application application, ServicePrincipal servicePrincipal, ServicePrincipal exchangeResource,
-            IReadOnlyList<AppRoleAssignment> assignments, OrganizationInfo organization, ApplicationParts parts)
+            IReadOnlyList<AppRoleAssignment> assignments, OrganizationInfo organization)
         {
             ObjectId = application.Id;
             AppId = Guid.Parse(application.AppId);
@@ -44,7 +44,6 @@ namespace Dropzone.ExoSetup.Engine.Model
             ExchangeResourceRoles = exchangeResource?.AppRoles?.Where(r => r.Id.HasValue).Select(r => r.Id.Value).ToList() ?? new List<Guid>();
             Assignments = assignments ?? new List<AppRoleAssignment>();
             Organization = organization;
-            Parts = parts;
             Certificates = KeyCredentials.Select(CertificateDetails.From).ToList();
         }
 
@@ -64,7 +63,6 @@ namespace Dropzone.ExoSetup.Engine.Model
         public ServicePrincipalInfo ExchangeResource { get; }
 
         public OrganizationInfo Organization { get; }
-        public ApplicationParts Parts { get; }
 
         /// <summary>Exchange.ManageAsApp (type Role) is in requiredResourceAccess.</summary>
         public bool PermissionRequested => RequiredResourceAccess.Any(r =>

@@ -215,7 +215,9 @@ function Invoke-Test {
 
     # The suites must leave no emulator behind (each one exits with its parent within a second).
     Start-Sleep -Seconds 1
-    $leftover = @(Get-Process -Name dotnet -ErrorAction SilentlyContinue | Where-Object { $_.CommandLine -match 'TenantEmulator\.dll' })
+    # Only this checkout's emulator counts: another checkout's test run on the same machine is not ours to stop.
+    $ownEmulator = [regex]::Escape((Join-Path $EmulatorOut 'TenantEmulator.dll'))
+    $leftover = @(Get-Process -Name dotnet -ErrorAction SilentlyContinue | Where-Object { $_.CommandLine -match $ownEmulator })
     if ($leftover) {
         Write-Host "FAILED: $($leftover.Count) tenant emulator process(es) left behind: $($leftover.Id -join ', ')" -ForegroundColor Red
         $leftover | Stop-Process -Force

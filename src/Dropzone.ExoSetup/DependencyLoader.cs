@@ -1,20 +1,23 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
+using System.Runtime.Loader;
 
 namespace Dropzone.ExoSetup
 {
     /// <summary>
     /// Loads the engine and everything it depends on (Microsoft.Graph, Azure.Identity, MSAL, Kiota,
     /// IdentityModel) from dependencies/ into a load context owned by this module, so that other
-    /// versions of the same assemblies already loaded by Microsoft.Graph PowerShell or
+    /// versions of the same assemblies already loaded by Az.Accounts, Microsoft.Graph PowerShell or
     /// ExchangeOnlineManagement neither break us nor get broken by us.
     ///
-    /// This assembly targets netstandard2.0 and cannot name AssemblyLoadContext, so the context is
-    /// created and wired by reflection. Only the engine is answered from the default context's
-    /// AssemblyResolve; the rest resolve through the module context's Resolving event, which runs
-    /// after the default context (and so the runtime's own System.* assemblies) had its chance.
+    /// The module's context answers from dependencies/ FIRST (it overrides Load, the pattern of the
+    /// PowerShell docs' "Resolving PowerShell module assembly dependency conflicts"). A context that
+    /// only handles Resolving gets its turn after the default context, which hands out any copy it
+    /// already holds that is at least as new as the one asked for: with Azure.Core 1.64 and MSAL 4.92
+    /// loaded first (as Cloud Shell's Az.Accounts may), the engine would be bound to those and fail on
+    /// their own dependencies. Only what the runtime and PowerShell provide falls through to the
+    /// default context, so types shared with PowerShell (System.*) stay the same types.
     /// </summary>
     internal static class DependencyLoader
     {
@@ -22,9 +25,7 @@ namespace Dropzone.ExoSetup
         internal const string ContextName = "Dropzone.ExoSetup";
 
         private static readonly object Gate = new object();
-        private static readonly Dictionary<string, Assembly> Loaded = new Dictionary<string, Assembly>(StringComparer.OrdinalIgnoreCase);
-        private static object _context;
-        private static MethodInfo _loadFromAssemblyPath;
+        private static ModuleLoadContext _context;
         private static bool _registered;
 
         internal static string DependencyDirectory { get; } =
@@ -35,8 +36,10 @@ namespace Dropzone.ExoSetup
             lock (Gate)
             {
                 if (_registered) return;
-                if (_context == null) _context = CreateContext();
-                AppDomain.CurrentDomain.AssemblyResolve += OnDefaultContextResolve;
+                _context ??= new ModuleLoadContext(DependencyDirectory);
+                // The cmdlet assembly lives in the default context and names the engine: only that
+                // one name is answered there, by loading the engine into the module's context.
+                AssemblyLoadContext.Default.Resolving += OnDefaultContextResolving;
                 _registered = true;
             }
         }
@@ -45,44 +48,30 @@ namespace Dropzone.ExoSetup
         {
             lock (Gate)
             {
-                AppDomain.CurrentDomain.AssemblyResolve -= OnDefaultContextResolve;
+                AssemblyLoadContext.Default.Resolving -= OnDefaultContextResolving;
                 _registered = false;
             }
         }
 
-        private static object CreateContext()
+        private static Assembly OnDefaultContextResolving(AssemblyLoadContext context, AssemblyName name) =>
+            string.Equals(name.Name, EngineAssemblyName, StringComparison.OrdinalIgnoreCase)
+                ? _context.LoadFromAssemblyName(name)
+                : null;
+
+        private sealed class ModuleLoadContext : AssemblyLoadContext
         {
-            var contextType = typeof(object).Assembly.GetType("System.Runtime.Loader.AssemblyLoadContext", throwOnError: false)
-                ?? throw new PlatformNotSupportedException("Dropzone.ExoSetup needs PowerShell 7.4 or later.");
-            var context = Activator.CreateInstance(contextType, ContextName, false);
-            _loadFromAssemblyPath = contextType.GetMethod("LoadFromAssemblyPath", new[] { typeof(string) });
+            private readonly string _directory;
+            private readonly string _runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location);
 
-            var resolving = contextType.GetEvent("Resolving");
-            var handler = Delegate.CreateDelegate(resolving.EventHandlerType,
-                typeof(DependencyLoader).GetMethod(nameof(OnModuleContextResolving), BindingFlags.NonPublic | BindingFlags.Static));
-            resolving.AddEventHandler(context, handler);
-            return context;
-        }
+            public ModuleLoadContext(string directory) : base(ContextName, isCollectible: false) => _directory = directory;
 
-        private static Assembly OnDefaultContextResolve(object sender, ResolveEventArgs args)
-        {
-            var name = new AssemblyName(args.Name);
-            return string.Equals(name.Name, EngineAssemblyName, StringComparison.OrdinalIgnoreCase) ? LoadIntoModuleContext(name) : null;
-        }
-
-        // Bound by reflection to Func<AssemblyLoadContext, AssemblyName, Assembly>.
-        private static Assembly OnModuleContextResolving(object context, AssemblyName name) => LoadIntoModuleContext(name);
-
-        private static Assembly LoadIntoModuleContext(AssemblyName name)
-        {
-            lock (Gate)
+            protected override Assembly Load(AssemblyName name)
             {
-                if (Loaded.TryGetValue(name.Name, out var existing)) return existing;
-                var path = Path.Combine(DependencyDirectory, name.Name + ".dll");
-                if (!File.Exists(path)) return null;
-                var assembly = (Assembly)_loadFromAssemblyPath.Invoke(_context, new object[] { path });
-                Loaded[name.Name] = assembly;
-                return assembly;
+                // What the runtime itself provides is never taken from dependencies/ (build.ps1 keeps
+                // such polyfills out, this makes sure): its types must be the ones PowerShell uses.
+                if (name.Name == null || File.Exists(Path.Combine(_runtimeDirectory, name.Name + ".dll"))) return null;
+                var path = Path.Combine(_directory, name.Name + ".dll");
+                return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
             }
         }
     }

@@ -120,17 +120,24 @@ function Invoke-EmulatorControl {
 function New-TestAccessToken {
     <#
     .SYNOPSIS
-    An unsigned JWT-shaped token with the given claims, as a SecureString (the emulator only checks
-    that a Bearer token is present; the module reads the claims for its context).
+    An unsigned JWT (alg none) with the given claims, as a SecureString. The module reads its claims
+    for the context and its pre-write check; the emulator refuses Graph writes its scp (or, with
+    -Roles, its roles) does not allow, and any request once it has expired. By default it holds the
+    delegated scopes device code sign-in asks for, so it may do every step.
     #>
     param(
         [string] $TenantId = '00000000-0000-0000-0000-0000000000aa',
         [string] $Account = 'admin@contoso.onmicrosoft.com',
-        [string] $Marker = 'test'
+        [string] $Marker = 'test',
+        [string[]] $Scopes = @('Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'User.Read'),
+        # Application permissions: an app-only token (no scp) when given.
+        [string[]] $Roles,
+        [DateTimeOffset] $ExpiresOn = [DateTimeOffset]::UtcNow.AddHours(1)
     )
     $encode = { param($json) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json)).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
-    $exp = [DateTimeOffset]::UtcNow.AddHours(1).ToUnixTimeSeconds()
-    $payload = @{ tid = $TenantId; upn = $Account; exp = $exp; marker = $Marker } | ConvertTo-Json -Compress
+    $claims = [ordered]@{ tid = $TenantId; upn = $Account; exp = $ExpiresOn.ToUnixTimeSeconds(); marker = $Marker }
+    if ($PSBoundParameters.ContainsKey('Roles')) { $claims.roles = @($Roles) } else { $claims.scp = @($Scopes) -join ' ' }
+    $payload = $claims | ConvertTo-Json -Compress
     $token = (& $encode '{"alg":"none","typ":"JWT"}') + '.' + (& $encode $payload) + '.unsigned'
     ConvertTo-SecureString -String $token -AsPlainText -Force
 }
@@ -315,7 +322,8 @@ function Get-EmulatorRequestLog {
     - Graph: any method but GET/HEAD, counting each request inside a $batch and never the $batch
       envelope itself (a POST that only carries other requests, reads included);
     - Exchange (/adminapi, always POST): only cmdlets whose verb is not Get or Test (the verb is taken
-      from "detail", the cmdlet name the emulator records; a call without one counts as a write).
+      from "detail", the cmdlet name the emulator records; a call without one counts as a write);
+    - nothing else (the Cloud Shell token endpoint changes no tenant).
     Filter on status to keep only the writes that succeeded.
     #>
     param([Parameter(Mandatory)] $Emulator, [switch] $Writes)
@@ -325,8 +333,11 @@ function Get-EmulatorRequestLog {
             if ($_.path -like '/adminapi/*') {
                 $detail = if ($_.PSObject.Properties['detail']) { [string]$_.detail } else { '' }
                 -not ($detail -match '^(Get|Test)-')
-            } else {
+            } elseif ($_.path -like '/v1.0/*') {
                 $_.method -notin 'GET', 'HEAD' -and $_.path -notlike '*/$batch'
+            } else {
+                # Not the tenant: e.g. the Cloud Shell token endpoint (POST /oauth2/token).
+                $false
             }
         })
     }
@@ -343,14 +354,15 @@ function Add-EmulatorFault {
     <#
     .SYNOPSIS
     Makes the next -Count requests matching -Method (any when omitted) and -Path ('*' = any run of
-    characters) fail: with -Status 429 or 503 and Retry-After, -Status 403 (a missing permission), or with -Drop a dropped connection.
+    characters) fail: with -Status 429 or 503 and Retry-After, -Status 403 (a missing permission), -Status 401 (an
+    expired token), or with -Drop a dropped connection.
     Requests inside a $batch are matched one by one (path /v1.0/...). Returns the fault.
     #>
     param(
         [Parameter(Mandatory)] $Emulator,
         [Parameter(Mandatory)][string] $Path,
         [string] $Method,
-        [ValidateSet(429, 503, 403)][int] $Status = 429,
+        [ValidateSet(429, 503, 403, 401)][int] $Status = 429,
         [int] $RetryAfterSeconds = 1,
         [int] $Count = 1,
         [switch] $Drop
@@ -381,6 +393,26 @@ function Set-EmulatorReplicationDelay {
     #>
     param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)][int] $ServicePrincipalReads)
     $null = Invoke-EmulatorControl -Emulator $Emulator -Path replication -Method PUT -Body @{ servicePrincipalReads = $ServicePrincipalReads }
+}
+
+function Set-EmulatorCloudShell {
+    <#
+    .SYNOPSIS
+    What the emulator's Cloud Shell token endpoint (POST <emulator>/oauth2/token, what MSI_ENDPOINT
+    points at) serves: a token with these claims (tid defaults to the tenant's; aud is the resource
+    asked for), for -Audiences (default: Graph, Azure Resource Manager and the emulator itself).
+    Returns the endpoint's address for $env:MSI_ENDPOINT.
+    #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [string] $Account = 'admin@contoso.onmicrosoft.com',
+        [string[]] $Scopes = @('Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'User.Read'),
+        [string[]] $Audiences
+    )
+    $body = @{ claims = @{ upn = $Account; oid = '5a1e7c3b-0d2f-4e6a-8b9c-1d3e5f7a9b0c'; scp = @($Scopes) -join ' ' } }
+    if ($Audiences) { $body.audiences = @($Audiences) }
+    $null = Invoke-EmulatorControl -Emulator $Emulator -Path cloudshell -Method PUT -Body $body
+    "$($Emulator.BaseUri)/oauth2/token"
 }
 
 function New-TestCertificate {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -66,17 +67,37 @@ namespace Dropzone.ExoSetup
 
         internal static DateTimeOffset Now => DateTimeOffset.UtcNow;
 
-        /// <summary>Asks -WhatIf/-Confirm about each planned change; returns the approved ones.</summary>
+        /// <summary>
+        /// Asks -WhatIf/-Confirm about each planned change; returns the approved ones. First, before
+        /// anything is asked or written, the token's scopes/roles are compared with what the Graph
+        /// changes need: InsufficientPrivileges when they fall short (under -WhatIf a warning, and
+        /// the plan is still shown).
+        /// </summary>
         internal List<PlannedChange> Approve(IEnumerable<PlannedChange> changes)
         {
+            var planned = changes.ToList();
+            var claims = GraphSessions.Current?.Claims;
+            var missing = RequiredPermissions.Missing(claims, planned.Select(c => c.Kind));
+            if (missing.Count > 0)
+            {
+                var error = RequiredPermissions.Insufficient(claims, missing);
+                if (!IsWhatIf()) throw error;
+                WriteWarning(error.Message + " " + error.RecommendedAction);
+            }
+
             var approved = new List<PlannedChange>();
-            foreach (var change in changes)
+            foreach (var change in planned)
             {
                 if (ShouldProcess(change.Action + " on " + change.Target, change.Action + "?", change.Target, out var reason)) approved.Add(change);
                 else if (reason == ShouldProcessReason.WhatIf) WhatIfRequested = true;
             }
             return approved;
         }
+
+        private bool IsWhatIf() =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
+                ? ((SwitchParameter)whatIf).IsPresent
+                : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
         /// <summary>
         /// The vendor's certificate from a file (a PowerShell path) or an object, checked by the

@@ -18,7 +18,6 @@ namespace Dropzone.ExoSetup.Engine.Tests
         };
 
         [Theory]
-        [InlineData(401, "InvalidAuthenticationToken")]
         [InlineData(403, "Authorization_RequestDenied")]
         public void A_refusal_becomes_InsufficientPrivileges_naming_the_permission_and_roles(int status, string code)
         {
@@ -29,6 +28,17 @@ namespace Dropzone.ExoSetup.Engine.Tests
             Assert.Contains("Application Administrator", error.RecommendedAction);
             Assert.Equal("req-1", error.GraphError.RequestId);
             Assert.Equal(code, error.GraphError.Code);
+        }
+
+        [Fact]
+        public void A_401_is_not_a_missing_permission_but_a_token_to_renew_by_connecting_again()
+        {
+            var error = ErrorTranslator.Translate(GraphError(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.", "req-3"), Operation);
+            Assert.Equal(ErrorIds.GraphTokenRejected, error.ErrorId);
+            Assert.Equal(ErrorKind.AuthenticationError, error.Kind);
+            Assert.Contains("Connect-DropzoneGraph", error.RecommendedAction);
+            Assert.DoesNotContain("Application Administrator", error.RecommendedAction);
+            Assert.Equal("req-3", error.GraphError.RequestId);
         }
 
         [Fact]

@@ -33,6 +33,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         ControlApi.Map(app, store);
         GraphApi.Map(app, store);
         ExchangeAdminApi.Map(app, store);
+        CloudShellTokenEndpoint.Map(app, store);
         configure?.Invoke(app);
         // Whatever no API claimed: answered in Graph's error shape.
         app.MapFallback(context => GraphErrors.WriteAsync(context, 404, "UnknownRoute",

@@ -56,6 +56,13 @@ public static class EmulatorPipeline
                     await GraphErrors.WriteAsync(context, 401, "InvalidAuthenticationToken", "Access token is empty.");
                     return;
                 }
+                // Graph refuses an expired token with 401 (concepts/errors.md: "missing, invalid or
+                // expired"); Entra allows 5 minutes of clock skew.
+                if (service && BearerToken.Read(context)?.ExpiresOn is { } expires && expires < DateTimeOffset.UtcNow.AddMinutes(-5))
+                {
+                    await GraphErrors.WriteAsync(context, 401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.");
+                    return;
+                }
                 if (service)
                 {
                     latency = store.LatencyMilliseconds;
@@ -104,6 +111,11 @@ public static class EmulatorPipeline
 
     public static GraphResponse FaultResponse(Fault fault, string requestId, string clientRequestId)
     {
+        if (fault.Status == 401)
+        {
+            // What Graph answers when the token is invalid or expired (concepts/errors.md).
+            return GraphResponse.Error(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.", requestId, clientRequestId);
+        }
         if (fault.Status == 403)
         {
             // What Graph answers when the token lacks the permission the call needs.

@@ -5,7 +5,8 @@ namespace TenantEmulator;
 
 /// <summary>
 /// An injected fault: answer the next <see cref="Remaining"/> requests that match with
-/// <see cref="Status"/> (429 or 503 with Retry-After, or 403 as when the caller lacks a permission),
+/// <see cref="Status"/> (429 or 503 with Retry-After, 403 as when the caller lacks a permission, or
+/// 401 as for an expired token),
 /// or drop their connection.
 /// </summary>
 public sealed class Fault
@@ -36,7 +37,7 @@ public sealed class Fault
         var count = json["count"] is null ? 1 : (int)json["count"]!;
         if (count < 1) throw new ArgumentException("count must be at least 1");
         var status = json["status"] is null ? 429 : (int)json["status"]!;
-        if (kind == "status" && status is not (429 or 503 or 403)) throw new ArgumentException("status must be 429, 503 or 403");
+        if (kind == "status" && status is not (429 or 503 or 403 or 401)) throw new ArgumentException("status must be 429, 503, 403 or 401");
         var retryAfter = json["retryAfterSeconds"] is null ? 1 : (int)json["retryAfterSeconds"]!;
         if (retryAfter < 0) throw new ArgumentException("retryAfterSeconds must not be negative");
         var pattern = "^" + Regex.Escape(path).Replace("\\*", ".*") + "$";

@@ -7,6 +7,7 @@ using Azure.Core;
 using Azure.Identity;
 using Dropzone.ExoSetup.Engine.Diagnostics;
 using Dropzone.ExoSetup.Engine.Errors;
+using Dropzone.ExoSetup.Engine.Planning;
 
 namespace Dropzone.ExoSetup.Engine.Connection
 {
@@ -36,6 +37,12 @@ namespace Dropzone.ExoSetup.Engine.Connection
             }
         }
 
+        /// <summary>
+        /// Cloud Shell's token endpoint, Azure CLI, Azure PowerShell: in Cloud Shell all three yield
+        /// the token the portal obtained, so its scopes are not the module's to choose (the
+        /// connector checks them and may continue with device code). A source whose endpoint
+        /// answers an error falls through to the next.
+        /// </summary>
         private static TokenCredential DefaultChain(SignInRequest request, IOperationLog log)
         {
             var authority = request.Environment.AuthorityHost;
@@ -45,25 +52,40 @@ namespace Dropzone.ExoSetup.Engine.Connection
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MSI_ENDPOINT"))
                 || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("IDENTITY_ENDPOINT")))
             {
-                sources.Add(ManagedIdentity(null));
+                sources.Add(new FallThroughCredential(ManagedIdentity(null), CloudShell.IsPresent ? "Azure Cloud Shell (MSI_ENDPOINT)" : "Managed identity"));
             }
-            sources.Add(new AzureCliCredential(new AzureCliCredentialOptions { AuthorityHost = authority, TenantId = request.TenantId }));
-            sources.Add(new AzurePowerShellCredential(new AzurePowerShellCredentialOptions { AuthorityHost = authority, TenantId = request.TenantId }));
-            if (request.Interactive) sources.Add(DeviceCode(request, log));
-            log.Verbose("Signing in with: " + string.Join(", ", sources.ConvertAll(s => s.GetType().Name)) + ".");
+            sources.Add(new FallThroughCredential(new AzureCliCredential(new AzureCliCredentialOptions { AuthorityHost = authority, TenantId = request.TenantId }), "Azure CLI"));
+            sources.Add(new FallThroughCredential(new AzurePowerShellCredential(new AzurePowerShellCredentialOptions { AuthorityHost = authority, TenantId = request.TenantId }), "Azure PowerShell"));
+            log.Verbose("Signing in with: " + string.Join(", ", sources) + ".");
             return new ChainedTokenCredential(sources.ToArray());
         }
 
-        private static TokenCredential ManagedIdentity(string clientId) =>
-            new ManagedIdentityCredential(string.IsNullOrEmpty(clientId)
+        private static TokenCredential ManagedIdentity(string clientId)
+        {
+            // MSAL refuses a user-assigned identity in Cloud Shell only when asked for a token
+            // (CloudShellManagedIdentitySource): say so before anything is sent.
+            if (!string.IsNullOrEmpty(clientId) && CloudShell.IsPresent)
+                throw InvalidParameters($"Azure Cloud Shell has no user-assigned managed identities (-ClientId {clientId}): its token endpoint serves only the signed-in user's token. " +
+                    "Run Connect-DropzoneGraph without parameters (Cloud Shell's sign-in), or Connect-DropzoneGraph -UseDeviceCode.");
+            return new ManagedIdentityCredential(string.IsNullOrEmpty(clientId)
                 ? ManagedIdentityId.SystemAssigned
                 : ManagedIdentityId.FromUserAssignedClientId(clientId));
+        }
 
-        private static TokenCredential DeviceCode(SignInRequest request, IOperationLog log)
+        /// <summary>Device code sign-in, for the caller to ask for <see cref="RequiredPermissions.SignInScopes"/>.</summary>
+        internal static TokenCredential DeviceCode(SignInRequest request, IOperationLog log) => new DeviceCodeCredential(DeviceCodeOptions(request, log));
+
+        /// <summary>
+        /// Microsoft Graph Command Line Tools' public client (what Graph PowerShell signs in with),
+        /// not Azure.Identity's default, Azure CLI's app, which Azure SDK maintainers say is not for
+        /// third-party tools; -ClientId puts the organisation's own app in its place.
+        /// </summary>
+        internal static DeviceCodeCredentialOptions DeviceCodeOptions(SignInRequest request, IOperationLog log)
         {
             var options = new DeviceCodeCredentialOptions
             {
                 AuthorityHost = request.Environment.AuthorityHost,
+                ClientId = string.IsNullOrEmpty(request.ClientId) ? RequiredPermissions.GraphCommandLineToolsClientId : request.ClientId,
                 DeviceCodeCallback = (code, cancellationToken) =>
                 {
                     // The message says where to go and which code to type; it is not a secret.
@@ -71,9 +93,8 @@ namespace Dropzone.ExoSetup.Engine.Connection
                     return Task.CompletedTask;
                 },
             };
-            if (!string.IsNullOrEmpty(request.ClientId)) options.ClientId = request.ClientId;
             if (!string.IsNullOrEmpty(request.TenantId)) options.TenantId = request.TenantId;
-            return new DeviceCodeCredential(options);
+            return options;
         }
 
         private static TokenCredential ClientCertificate(SignInRequest request)

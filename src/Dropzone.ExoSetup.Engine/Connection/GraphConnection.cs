@@ -16,10 +16,10 @@ namespace Dropzone.ExoSetup.Engine.Connection
     {
         private readonly HttpClient _http;
 
-        internal GraphConnection(TokenCredential credential, Uri graphRoot)
+        internal GraphConnection(TokenCredential credential, Uri graphRoot, string[] scopes = null)
         {
             GraphRoot = graphRoot;
-            TokenProvider = new GraphTokenProvider(credential, graphRoot);
+            TokenProvider = new GraphTokenProvider(credential, graphRoot, scopes);
             var handlers = GraphClientFactory.CreateDefaultHandlers();
             // Last, so that it sees each attempt the retry handler makes.
             handlers.Add(new GraphRequestLogHandler());
@@ -32,6 +32,9 @@ namespace Dropzone.ExoSetup.Engine.Connection
         public GraphGateway Gateway { get; }
         public GraphContextInfo Context { get; internal set; }
         internal GraphTokenProvider TokenProvider { get; }
+
+        /// <summary>The claims of the token in use (never the token); null when it is not a JWT.</summary>
+        public TokenClaims Claims => TokenProvider.LastClaims;
 
         public void Dispose() => _http.Dispose();
     }

@@ -1,14 +1,17 @@
 using System;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Azure.Identity;
 using Dropzone.ExoSetup.Engine.Diagnostics;
 using Dropzone.ExoSetup.Engine.Errors;
+using Dropzone.ExoSetup.Engine.Planning;
 
 namespace Dropzone.ExoSetup.Engine.Connection
 {
     /// <summary>
-    /// Signs in and proves the connection with one Graph call before anyone may use it, so a failed
-    /// Connect never leaves a half-built context behind.
+    /// Signs in, reads the token's claims, and proves the connection with one Graph call before
+    /// anyone may use it, so a failed Connect never leaves a half-built context behind.
     /// </summary>
     public static class GraphConnector
     {
@@ -16,13 +19,15 @@ namespace Dropzone.ExoSetup.Engine.Connection
         {
             var log = OperationScope.Log;
             var root = GraphEndpointPolicy.Validate(request.EffectiveGraphEndpoint);
-            var credential = CredentialFactory.Create(request, log);
-            var connection = new GraphConnection(credential, root);
+            var connection = await SignInAsync(request, root, log, cancellationToken).ConfigureAwait(false);
             try
             {
+                var claims = connection.Claims;
+                RequireTenant(request, claims?.TenantId);
                 log.Verbose($"Connecting to {root} ({request.Environment.Name} cloud) with {request.Method} sign-in.");
                 var organization = await connection.Gateway.GetOrganizationAsync(cancellationToken).ConfigureAwait(false);
-                var claims = connection.TokenProvider.LastClaims;
+                claims = connection.Claims;
+                RequireTenant(request, organization.TenantId);
                 connection.Context = new GraphContextInfo
                 {
                     TenantId = organization.TenantId ?? claims?.TenantId,
@@ -30,13 +35,16 @@ namespace Dropzone.ExoSetup.Engine.Connection
                     InitialDomain = organization.InitialDomain,
                     Account = claims?.Account,
                     AppId = claims?.AppId ?? request.ClientId,
+                    Scopes = claims?.Permissions.ToArray(),
+                    TokenExpiresOn = claims?.ExpiresOn,
                     AuthType = request.Method,
                     Environment = request.Environment.Name,
                     GraphEndpoint = root,
                     ExchangeEnvironmentName = request.Environment.ExchangeEnvironmentName,
                     ConnectedAt = DateTimeOffset.UtcNow,
                 };
-                log.Verbose($"Connected to tenant {connection.Context.TenantId} ({organization.DisplayName}).");
+                log.Verbose($"Connected to tenant {connection.Context.TenantId} ({organization.DisplayName}) as {connection.Context.Account ?? connection.Context.AppId}; " +
+                    $"token permissions: {(claims == null ? "unknown (not a JWT)" : string.Join(" ", claims.Permissions))}.");
                 return connection;
             }
             catch
@@ -44,6 +52,68 @@ namespace Dropzone.ExoSetup.Engine.Connection
                 connection.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>
+        /// The connection with its first token fetched. With no sign-in parameters the default chain
+        /// gives whatever token its source holds (in Cloud Shell: the portal's); when that token
+        /// lacks what the steps need, or no source has one, an interactive session continues with
+        /// device code, which asks for exactly those scopes.
+        /// </summary>
+        private static async Task<GraphConnection> SignInAsync(SignInRequest request, Uri root, IOperationLog log, CancellationToken cancellationToken)
+        {
+            if (request.Method == SignInMethod.DeviceCode)
+                return await FirstTokenAsync(new GraphConnection(CredentialFactory.DeviceCode(request, log), root, RequiredPermissions.SignInScopes(root)), cancellationToken).ConfigureAwait(false);
+
+            var connection = new GraphConnection(CredentialFactory.Create(request, log), root);
+            if (request.Method != SignInMethod.Default) return await FirstTokenAsync(connection, cancellationToken).ConfigureAwait(false);
+
+            try
+            {
+                await FirstTokenAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CredentialUnavailableException unavailable) when (request.Interactive)
+            {
+                log.Verbose("No sign-in source had a token (" + unavailable.Message + "); continuing with device code.");
+                return await FirstTokenAsync(new GraphConnection(CredentialFactory.DeviceCode(request, log), root, RequiredPermissions.SignInScopes(root)), cancellationToken).ConfigureAwait(false);
+            }
+
+            var missing = RequiredPermissions.Missing(connection.Claims, RequiredPermissions.AllGraphChanges);
+            if (missing.Count == 0) return connection;
+            var names = string.Join(", ", missing.Select(m => m.Name));
+            if (!request.Interactive)
+            {
+                log.Warning($"The token this session already had lacks {names}: reading works, but the writing steps will stop with InsufficientPrivileges before writing anything. " +
+                    $"Run {RequiredPermissions.DeviceCodeRemedy} in an interactive session to sign in with those permissions.");
+                return connection;
+            }
+            log.Warning($"The token this session already had lacks {names}; signing in with device code to ask for {string.Join(", ", RequiredPermissions.SignInScopeNames)} (an administrator consents on first use).");
+            connection.Dispose();
+            return await FirstTokenAsync(new GraphConnection(CredentialFactory.DeviceCode(request, log), root, RequiredPermissions.SignInScopes(root)), cancellationToken).ConfigureAwait(false);
+        }
+
+        private static async Task<GraphConnection> FirstTokenAsync(GraphConnection connection, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await connection.TokenProvider.ReadClaimsAsync(cancellationToken).ConfigureAwait(false);
+                return connection;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>-TenantId (a GUID) that is not the token's tenant: TenantMismatch, before the token is used.</summary>
+        private static void RequireTenant(SignInRequest request, string actual)
+        {
+            if (string.IsNullOrEmpty(actual) || !Guid.TryParse(request.TenantId, out var expected)) return;
+            if (Guid.TryParse(actual, out var tenant) && tenant == expected) return;
+            throw new DropzoneException(ErrorIds.TenantMismatch, ErrorKind.InvalidArgument,
+                $"The token is for tenant {actual}, not for -TenantId {request.TenantId}. The previous connection (if any) was kept.",
+                "Sign in to the intended tenant (Connect-DropzoneGraph -UseDeviceCode -TenantId <tenant>), or leave out -TenantId.", request.TenantId);
         }
     }
 }

@@ -10,6 +10,11 @@ namespace Dropzone.ExoSetup.Engine.Connection
         public string InitialDomain { get; set; }
         public string Account { get; set; }
         public string AppId { get; set; }
+
+        /// <summary>The token's delegated scopes (scp), or its application roles for an app-only token; null when it is not a JWT.</summary>
+        public string[] Scopes { get; set; }
+
+        public DateTimeOffset? TokenExpiresOn { get; set; }
         public SignInMethod AuthType { get; set; }
         public string Environment { get; set; }
         public Uri GraphEndpoint { get; set; }

@@ -35,5 +35,7 @@ namespace Dropzone.ExoSetup.Engine.Errors
         public const string ExchangeCommandFailed = "ExchangeCommandFailed";
         public const string OrganizationIdNotFound = "OrganizationIdNotFound";
         public const string UnexpectedError = "UnexpectedError";
+        public const string TenantMismatch = "TenantMismatch";
+        public const string GraphTokenRejected = "GraphTokenRejected";
     }
 }

@@ -34,7 +34,7 @@ namespace Dropzone.ExoSetup.Engine.Errors
                 case CredentialUnavailableException unavailable:
                     return new DropzoneException(ErrorIds.SignInFailed, ErrorKind.AuthenticationError,
                         "No sign-in method could get a token: " + unavailable.Message,
-                        "In Azure Cloud Shell sign in with Connect-AzAccount; elsewhere use Connect-DropzoneGraph -UseDeviceCode, or -ClientId/-TenantId with a certificate.",
+                        "Use Connect-DropzoneGraph -UseDeviceCode (it also works in Azure Cloud Shell), or -ClientId/-TenantId with a certificate.",
                         innerException: unavailable);
 
                 case AuthenticationFailedException failed:
@@ -62,7 +62,16 @@ namespace Dropzone.ExoSetup.Engine.Errors
         private static DropzoneException FromGraph(int status, string code, string message, string requestId, GraphOperation operation, Exception inner)
         {
             var detail = new GraphErrorDetail(status, code, message, requestId);
-            if (status == 401 || status == 403)
+            if (status == 401)
+            {
+                // 401: the token is missing, invalid or expired (concepts/errors.md): sign in again.
+                // Only a 403 means a missing permission or role.
+                return new DropzoneException(ErrorIds.GraphTokenRejected, ErrorKind.AuthenticationError,
+                    $"Microsoft Graph did not accept the token to {operation.Description} ({status} {code}: {message}; request-id {requestId ?? "none"}): it is missing, invalid or expired.",
+                    "Run Connect-DropzoneGraph again (a new sign-in), then run the command again.",
+                    graphError: detail, innerException: inner);
+            }
+            if (status == 403)
             {
                 return new DropzoneException(ErrorIds.InsufficientPrivileges, ErrorKind.PermissionDenied,
                     $"Microsoft Graph refused to {operation.Description} ({status} {code}: {message}; request-id {requestId ?? "none"}). " +

@@ -17,11 +17,12 @@ namespace Dropzone.ExoSetup.Engine.Graph
         private readonly Uri _graphRoot;
         private readonly string[] _scopes;
 
-        public GraphTokenProvider(TokenCredential credential, Uri graphRoot)
+        // scopes: what to ask for; null: the resource's .default (whatever was consented).
+        public GraphTokenProvider(TokenCredential credential, Uri graphRoot, string[] scopes = null)
         {
             _credential = credential;
             _graphRoot = graphRoot;
-            _scopes = new[] { graphRoot.GetLeftPart(UriPartial.Authority) + "/.default" };
+            _scopes = scopes ?? new[] { graphRoot.GetLeftPart(UriPartial.Authority) + "/.default" };
             AllowedHostsValidator = new AllowedHostsValidator(new[] { graphRoot.Authority });
         }
 
@@ -36,6 +37,18 @@ namespace Dropzone.ExoSetup.Engine.Graph
             if (!string.Equals(uri.Scheme, _graphRoot.Scheme, StringComparison.OrdinalIgnoreCase)
                 || !string.Equals(uri.Authority, _graphRoot.Authority, StringComparison.OrdinalIgnoreCase))
                 return string.Empty;
+            return await NextTokenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Gets a token (signing in when none is cached) only to read its claims; null when it is not a JWT.</summary>
+        public async Task<Connection.TokenClaims> ReadClaimsAsync(CancellationToken cancellationToken)
+        {
+            await NextTokenAsync(cancellationToken).ConfigureAwait(false);
+            return LastClaims;
+        }
+
+        private async Task<string> NextTokenAsync(CancellationToken cancellationToken)
+        {
             var token = await _credential.GetTokenAsync(new TokenRequestContext(_scopes), cancellationToken).ConfigureAwait(false);
             LastClaims = Connection.TokenClaims.TryParse(token.Token) ?? LastClaims;
             return token.Token;

@@ -40,6 +40,8 @@ namespace Dropzone.ExoSetup.Cmdlets
 
         [Parameter(ParameterSetName = DefaultSet)]
         [Parameter(ParameterSetName = DeviceCodeSet)]
+        [Parameter(ParameterSetName = IdentitySet)]
+        [Parameter(ParameterSetName = AccessTokenSet)]
         [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
         [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
         [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
@@ -91,6 +93,8 @@ namespace Dropzone.ExoSetup.Cmdlets
                 GraphEndpoint = GraphEndpoint,
                 Interactive = IsInteractive(),
             };
+            // In Azure Cloud Shell, ACC_TID and ACC_CLOUD stand in for -TenantId and -Environment.
+            CloudShell.ApplyDefaults(request, MyInvocation.BoundParameters.ContainsKey(nameof(Environment)));
             var connection = Run(cancel => GraphConnector.ConnectAsync(request, cancel));
             // Only a proven connection replaces the session's: a failure above leaves it as it was.
             GraphSessions.Set(connection);

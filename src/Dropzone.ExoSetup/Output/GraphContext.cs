@@ -13,6 +13,11 @@ namespace Dropzone.ExoSetup
 
         public string Account { get; internal set; }
         public string AppId { get; internal set; }
+
+        /// <summary>What the token may do: its delegated scopes, or its application roles; empty when the token is not a JWT.</summary>
+        public string[] Scopes { get; internal set; }
+
+        public DateTimeOffset? TokenExpiresOn { get; internal set; }
         public string AuthType { get; internal set; }
         public GraphEnvironment Environment { get; internal set; }
         public Uri GraphEndpoint { get; internal set; }
@@ -29,6 +34,8 @@ namespace Dropzone.ExoSetup
             InitialDomain = info.InitialDomain,
             Account = info.Account,
             AppId = info.AppId,
+            Scopes = info.Scopes ?? new string[0],
+            TokenExpiresOn = info.TokenExpiresOn,
             AuthType = info.AuthType.ToString(),
             Environment = (GraphEnvironment)Enum.Parse(typeof(GraphEnvironment), info.Environment),
             GraphEndpoint = info.GraphEndpoint,

@@ -9,11 +9,11 @@ Connect-DropzoneGraph signs in to Microsoft Graph and keeps the connection for t
 
 There is one parameter set per way of signing in:
 
-- No sign-in parameter (the default): tries, in order, the managed identity endpoint that Azure Cloud Shell advertises (MSI_ENDPOINT or IDENTITY_ENDPOINT; it serves the tokens of the user signed in to Cloud Shell), the Azure CLI (az login), Azure PowerShell (Connect-AzAccount), and finally, when a person is at the keyboard, device code sign-in. In Azure Cloud Shell this signs you in without any parameter.
+- No sign-in parameter (the default): tries, in order, the token endpoint that Azure Cloud Shell advertises (MSI_ENDPOINT; it serves the token the portal obtained for the user signed in to Cloud Shell), the Azure CLI (az login) and Azure PowerShell (Connect-AzAccount). A source whose endpoint answers an error (such as AudienceNotSupported) is skipped for the next. In Cloud Shell all of them give the portal's token, whose scopes the module cannot choose: the cmdlet reads them, and when the token lacks a permission the steps need it warns and, when a person is at the keyboard, continues with device code sign-in (below), which asks for exactly those permissions. Without a person at the keyboard it keeps the token: reading works, and the writing cmdlets stop with InsufficientPrivileges before they write anything. In Cloud Shell, ACC_TID and ACC_CLOUD give the defaults for -TenantId and -Environment.
 
-- -UseDeviceCode: prints a URL and a code as a warning; open the URL on any device, type the code and sign in as an administrator. Works on machines without a browser and over SSH.
+- -UseDeviceCode: prints a URL and a code as a warning; open the URL on any device, type the code and sign in as an administrator. Works on machines without a browser, over SSH and in Azure Cloud Shell. It signs in through Microsoft Graph Command Line Tools (client id 14d82eec-204b-4c2f-b7e8-296a70dab67e, the app Microsoft Graph PowerShell uses) and asks for exactly the delegated permissions the steps need: Application.ReadWrite.All (to add the certificate and the API permission and to create the service principal), AppRoleAssignment.ReadWrite.All (to grant admin consent to Exchange.ManageAsApp) and User.Read (to read the organization). On first use an administrator consents to them (a Privileged Role Administrator, Cloud Application Administrator or Application Administrator).
 
-- -Identity: signs in as the managed identity of the Azure resource the command runs on (system-assigned; add -ClientId for a user-assigned identity). For automation in Azure Automation, Azure Functions or a VM.
+- -Identity: signs in as the managed identity of the Azure resource the command runs on (system-assigned; add -ClientId for a user-assigned identity, which Azure Cloud Shell does not have). For automation in Azure Automation, Azure Functions or a VM.
 
 - -ClientId and -TenantId with -CertificateThumbprint, -Certificate or -CertificatePath: app-only sign-in as an app registration with a certificate credential. For unattended runs; the app needs the Graph application permissions of the steps it runs.
 
@@ -30,10 +30,10 @@ The connection belongs to the PowerShell session (runspace) that made it. Other 
         UseDeviceCode         = @'
 Signs in with the device code flow: the cmdlet writes a warning with a URL (such as https://microsoft.com/devicelogin) and a code, and waits while you open the URL on any device, type the code and sign in. Use it where no browser is available, or to sign in as a different account than the one Azure CLI or Azure PowerShell uses.
 
-With -TenantId the sign-in goes to that tenant; with -ClientId it uses your own public client app registration instead of the default one.
+It asks for Application.ReadWrite.All, AppRoleAssignment.ReadWrite.All and User.Read through Microsoft Graph Command Line Tools (14d82eec-204b-4c2f-b7e8-296a70dab67e); an administrator consents to them on first use. With -TenantId the sign-in goes to that tenant; with -ClientId it signs in through your organisation's own public client app registration instead, which must allow public client flows and hold these delegated permissions.
 '@
         Identity              = @'
-Signs in as a managed identity of the Azure resource the command runs on (Azure Automation, Azure Functions, an Azure VM, Azure Cloud Shell). Without -ClientId the system-assigned identity is used; with -ClientId, the user-assigned identity with that client id.
+Signs in as a managed identity of the Azure resource the command runs on (Azure Automation, Azure Functions, an Azure VM, Azure Cloud Shell). Without -ClientId the system-assigned identity is used; with -ClientId, the user-assigned identity with that client id. Azure Cloud Shell has no user-assigned identities: there -ClientId fails with the ErrorId InvalidSignInParameters before anything is sent.
 
 The identity needs Graph application permissions for the steps it runs (granted with an app role assignment, not in the portal's API permissions page).
 '@
@@ -43,7 +43,9 @@ The application (client) id. With -CertificateThumbprint, -Certificate or -Certi
 This is the "Application (client) ID" from the app registration's Overview page, not its object id.
 '@
         TenantId              = @'
-The tenant to sign in to: its id (a GUID) or one of its domains, such as contoso.onmicrosoft.com. Required for certificate sign-in. With the default chain and -UseDeviceCode it picks the tenant when your account belongs to more than one; without it, your home tenant is used.
+The tenant to sign in to: its id (a GUID) or one of its domains, such as contoso.onmicrosoft.com. Required for certificate sign-in. With the default chain and -UseDeviceCode it picks the tenant when your account belongs to more than one; without it, your home tenant is used (in Azure Cloud Shell: the tenant in ACC_TID). With -AccessToken and -Identity it names the tenant you expect.
+
+When it is a GUID and the token's tenant (its tid claim) differs, the command fails with the ErrorId TenantMismatch and the session keeps its previous connection.
 '@
         CertificateThumbprint = @'
 The thumbprint of a certificate in the CurrentUser or LocalMachine "My" certificate store (looked for in that order), for app-only sign-in. The certificate must have its private key. Spaces in the thumbprint are ignored. If no such certificate with a private key is found, the command fails with the ErrorId CertificateNotFoundInStore.
@@ -70,7 +72,7 @@ USGov (GCC High): graph.microsoft.us, login.microsoftonline.us
 USGovDoD: dod-graph.microsoft.us, login.microsoftonline.us
 China (operated by 21Vianet): microsoftgraph.chinacloudapi.cn, login.chinacloudapi.cn
 
-The context's ExchangeEnvironmentName property tells what to pass to Connect-ExchangeOnline -ExchangeEnvironmentName for the same cloud.
+In Azure Cloud Shell the default is the cloud in ACC_CLOUD (AzureCloud: Global). The context's ExchangeEnvironmentName property tells what to pass to Connect-ExchangeOnline -ExchangeEnvironmentName for the same cloud.
 '@
         GraphEndpoint         = @'
 The root address of Microsoft Graph to use instead of the one -Environment implies, such as https://graph.microsoft.us. Give the root only, without a version or path: the module adds /v1.0. Sign-in still uses the authority of -Environment.
@@ -86,16 +88,20 @@ An address that is not an absolute http(s) URI, or that has a path, query or use
     Outputs     = @(
         @{
             Type        = 'Dropzone.ExoSetup.GraphContext'
-            Description = 'The new connection: TenantId, TenantDisplayName, InitialDomain (the *.onmicrosoft.com domain the vendor calls "Organization ID"), Account (the signed-in user, if any), AppId, AuthType (Default, DeviceCode, ManagedIdentity, ClientCertificate or AccessToken), Environment, GraphEndpoint, ExchangeEnvironmentName and ConnectedAt. It holds no token or secret.'
+            Description = 'The new connection: TenantId, TenantDisplayName, InitialDomain (the *.onmicrosoft.com domain the vendor calls "Organization ID"), Account (the signed-in user, if any), AppId, Scopes (the token''s delegated scopes, or its application roles for app-only sign-in; empty when the token is not a JWT), TokenExpiresOn, AuthType (Default, DeviceCode, ManagedIdentity, ClientCertificate or AccessToken), Environment, GraphEndpoint, ExchangeEnvironmentName and ConnectedAt. It holds no token or secret.'
         }
     )
 
     Notes       = @'
 Errors stop the command (they are terminating) and leave the session's previous connection in place. Their ErrorIds are stable, so scripts can match on them ($Error[0].FullyQualifiedErrorId starts with the ErrorId):
 
-SignInFailed: no sign-in method got a token (in Cloud Shell, run Connect-AzAccount; elsewhere use -UseDeviceCode or a certificate), or the sign-in was refused.
+SignInFailed: no sign-in method got a token (use -UseDeviceCode or a certificate), or the sign-in was refused.
 
-InsufficientPrivileges: Graph refused to read the organization (401 or 403). Delegated sign-in needs User.Read; app-only sign-in needs Organization.Read.All or Directory.Read.All.
+TenantMismatch: -TenantId is not the tenant of the token; the previous connection is kept.
+
+GraphTokenRejected: Graph answered 401 (the token is missing, invalid or expired): connect again.
+
+InsufficientPrivileges: Graph refused to read the organization (403). Delegated sign-in needs User.Read; app-only sign-in needs Organization.Read.All or Directory.Read.All. The writing cmdlets check the token's scopes or roles before their first write and stop with this ErrorId, naming each missing permission and the remedy Connect-DropzoneGraph -UseDeviceCode.
 
 InsecureEndpoint: -GraphEndpoint uses plain http for an address other than this machine.
 
@@ -117,7 +123,7 @@ The other cmdlets fail with GraphNotConnected until Connect-DropzoneGraph has su
 Connect-DropzoneGraph
 '@
             Remarks = @'
-In Azure Cloud Shell no parameter is needed: the cmdlet gets a token for the user signed in to Cloud Shell from its managed identity endpoint. On a workstation the same command uses your Azure CLI or Azure PowerShell sign-in, and falls back to device code sign-in when neither is signed in. The connection context is written to the output.
+In Azure Cloud Shell no parameter is needed: the cmdlet gets the token of the user signed in to Cloud Shell from its token endpoint (MSI_ENDPOINT). When that token lacks Application.ReadWrite.All or AppRoleAssignment.ReadWrite.All, it warns and continues with device code sign-in, which asks for them. On a workstation the same command uses your Azure CLI or Azure PowerShell sign-in. The connection context, with the token's Scopes, is written to the output.
 '@
         }
         @{

@@ -66,7 +66,7 @@ public static class Batch
                 {
                     var query = QueryHelpers.ParseQuery(inner.QueryText)
                         .ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-                    response = GraphApi.Dispatch(store, new GraphRequest(inner.Method, inner.Path, query, inner.Body, envelope.BaseUrl, requestId, clientRequestId));
+                    response = GraphApi.Dispatch(store, new GraphRequest(inner.Method, inner.Path, query, inner.Body, envelope.BaseUrl, requestId, clientRequestId, envelope.Caller));
                 }
                 Log(store, inner, fullPath, response.Status, sequence, envelopeSequence, time, fault?.Status.ToString());
             }

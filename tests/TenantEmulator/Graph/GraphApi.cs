@@ -30,7 +30,7 @@ public static partial class GraphApi
             var request = new GraphRequest(
                 context.Request.Method.ToUpperInvariant(), path,
                 context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                body, $"{context.Request.Scheme}://{context.Request.Host}", requestId, clientRequestId);
+                body, $"{context.Request.Scheme}://{context.Request.Host}", requestId, clientRequestId, BearerToken.Read(context));
 
             if (IsBatchPath(path))
             {
@@ -53,6 +53,7 @@ public static partial class GraphApi
     /// <summary>Runs one Graph request against the tenant; never throws for a Graph-level failure.</summary>
     public static GraphResponse Dispatch(EmulatorStore store, GraphRequest request)
     {
+        if (GraphPermissions.Deny(request) is { } denied) return denied;
         try
         {
             lock (store.Gate) return Route(store, request);

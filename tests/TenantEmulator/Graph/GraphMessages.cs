@@ -13,7 +13,8 @@ public sealed record GraphRequest(
     JsonNode? Body,
     string BaseUrl,
     string RequestId,
-    string ClientRequestId)
+    string ClientRequestId,
+    BearerToken? Caller = null)
 {
     public string? QueryValue(string name) => Query.TryGetValue(name, out var v) ? v : null;
 }

@@ -145,6 +145,74 @@ Describe 'Graph errors after connecting' {
     }
 }
 
+Describe 'What the token says' {
+    BeforeEach {
+        Disconnect-DropzoneGraph
+        Clear-EmulatorRequestLog -Emulator $Emulator
+    }
+
+    It 'shows the account, tenant and scopes of a delegated token in the context' {
+        $token = New-TestAccessToken -TenantId $Tenant.tenantId -Account 'ops@contoso.com' -Scopes 'Application.ReadWrite.All', 'User.Read'
+        $context = Connect-TestGraph -Emulator $Emulator -Token $token
+        $context.Account | Should -Be 'ops@contoso.com'
+        $context.TenantId | Should -Be $Tenant.tenantId
+        $context.Scopes | Should -Be @('Application.ReadWrite.All', 'User.Read')
+        $context.TokenExpiresOn | Should -BeGreaterThan ([DateTimeOffset]::UtcNow)
+        (Get-DropzoneGraphContext).Scopes | Should -Be @('Application.ReadWrite.All', 'User.Read')
+    }
+
+    It 'shows the application roles of an app-only token as its scopes' {
+        $context = Connect-TestGraph -Emulator $Emulator -Token (New-TestAccessToken -TenantId $Tenant.tenantId -Roles 'Application.ReadWrite.OwnedBy', 'AppRoleAssignment.ReadWrite.All')
+        $context.Scopes | Should -Be @('Application.ReadWrite.OwnedBy', 'AppRoleAssignment.ReadWrite.All')
+    }
+
+    It 'connects when -TenantId is the token''s tenant' {
+        $context = Connect-DropzoneGraph -AccessToken (New-TestAccessToken -TenantId $Tenant.tenantId) -TenantId $Tenant.tenantId -GraphEndpoint $Emulator.BaseUri
+        $context.TenantId | Should -Be $Tenant.tenantId
+    }
+
+    It 'refuses a token of another tenant than -TenantId with TenantMismatch, sends nothing and keeps the previous connection' {
+        $previous = Connect-TestGraph -Emulator $Emulator -Token (New-TestAccessToken -TenantId $Tenant.tenantId -Account 'first@contoso.com')
+        Clear-EmulatorRequestLog -Emulator $Emulator
+        $other = [guid]::NewGuid().ToString()
+        $err = { Connect-DropzoneGraph -AccessToken (New-TestAccessToken -TenantId $other) -TenantId $Tenant.tenantId -GraphEndpoint $Emulator.BaseUri } |
+            Should -Throw -ErrorId 'TenantMismatch,Dropzone.ExoSetup.Cmdlets.ConnectDropzoneGraph' -PassThru
+        $err.Exception.Message | Should -Match $other
+        @(Get-EmulatorRequestLog -Emulator $Emulator).Count | Should -Be 0
+        $kept = Get-DropzoneGraphContext
+        $kept.Account | Should -Be 'first@contoso.com'
+        $kept.ConnectedAt | Should -Be $previous.ConnectedAt
+        Get-DropzoneOrganizationId | Should -Be 'contoso.onmicrosoft.com'
+    }
+}
+
+Describe '401 is not 403' {
+    BeforeEach {
+        Disconnect-DropzoneGraph
+        Clear-EmulatorRequestLog -Emulator $Emulator
+    }
+    AfterEach { Clear-EmulatorFault -Emulator $Emulator }
+
+    It 'says to connect again when Graph refuses an expired token (401)' {
+        $expired = New-TestAccessToken -ExpiresOn ([DateTimeOffset]::UtcNow.AddHours(-1))
+        $err = { Connect-DropzoneGraph -AccessToken $expired -GraphEndpoint $Emulator.BaseUri } |
+            Should -Throw -ErrorId 'GraphTokenRejected,Dropzone.ExoSetup.Cmdlets.ConnectDropzoneGraph' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $err.Exception.Message | Should -Match 'InvalidAuthenticationToken'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'Connect-DropzoneGraph again'
+        @(Get-EmulatorRequestLog -Emulator $Emulator).status | Should -Be @(401)
+    }
+
+    It 'says to connect again on a 401 after connecting, and not that a permission is missing' {
+        Connect-TestGraph -Emulator $Emulator | Out-Null
+        Add-EmulatorFault -Emulator $Emulator -Method GET -Path '/v1.0/organization' -Status 401
+        $err = { Get-DropzoneOrganizationId -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GraphTokenRejected,Dropzone.ExoSetup.Cmdlets.GetDropzoneOrganizationId' -PassThru
+        $err.ErrorDetails.RecommendedAction | Should -Match 'Connect-DropzoneGraph'
+        $err.ErrorDetails.RecommendedAction | Should -Not -Match 'Administrator'
+    }
+}
+
 Describe 'A connection belongs to its runspace' {
     BeforeAll {
         # A second tenant: another id and another initial domain.

@@ -304,3 +304,32 @@ Describe 'Ctrl+C during a request' {
         }
     }
 }
+
+Describe 'How to connect to Exchange Online' {
+    BeforeAll {
+        Reset-TestTenant -Emulator $Emulator -Tenant default
+        Get-Module ExchangeOnlineManagement | Remove-Module -Force
+        Connect-TestGraph -Emulator $Emulator -Token (New-TestAccessToken -Account 'alex@contoso.onmicrosoft.com') | Out-Null
+        $script:Crt = Join-Path ([IO.Path]::GetTempPath()) ("dz-connection-{0}.crt" -f [guid]::NewGuid())
+        $null = New-TestCertificate -Path $Crt
+    }
+    AfterAll {
+        Remove-Item -LiteralPath $Crt -ErrorAction SilentlyContinue
+        Reset-EmulatorState -Emulator $Emulator
+    }
+
+    It 'tells the admin Connect-ExchangeOnline -UserPrincipalName (with -Device), not -Organization, when Exchange is not connected' {
+        $err = { Install-DropzoneExoIntegration -CertificatePath $Crt -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ExchangeNotConnected,*' -PassThru
+        $err.ErrorDetails.RecommendedAction | Should -Match 'Connect-ExchangeOnline -UserPrincipalName alex@contoso\.onmicrosoft\.com'
+        $err.ErrorDetails.RecommendedAction | Should -Match '-Device'
+        $err.ErrorDetails.RecommendedAction | Should -Not -Match '-Organization'
+    }
+
+    It 'says the same in the summary of -SkipExchange' {
+        $summary = Install-DropzoneExoIntegration -CertificatePath $Crt -SkipExchange
+        $summary.NextSteps | Should -Match 'Connect-ExchangeOnline -UserPrincipalName alex@contoso\.onmicrosoft\.com'
+        ($summary.Steps | Where-Object Name -EQ 'TransportHygiene').Detail | Should -Match '-UserPrincipalName'
+        $summary.NextSteps | Should -Not -Match '-Organization'
+    }
+}

@@ -47,9 +47,9 @@ try {
 
         public ExchangeConnection RequireConnection()
         {
-            var organizationHint = "Connect-ExchangeOnline -Organization (Get-DropzoneOrganizationId)";
+            var signInHint = Engine.Connection.ExchangeSignIn.Hint(GraphSessions.Current?.Context?.Account);
             if (_cmdlet.InvokeCommand.GetCommand("Get-ConnectionInformation", CommandTypes.All) == null)
-                throw NotConnected("The ExchangeOnlineManagement module is not loaded.", "Import-Module ExchangeOnlineManagement; " + organizationHint);
+                throw NotConnected("The ExchangeOnlineManagement module is not loaded.", "Import-Module ExchangeOnlineManagement; " + signInHint);
             var connection = Invoke("Get-ConnectionInformation", new Dictionary<string, object>())
                 .Select(o => new ExchangeConnection
                 {
@@ -59,12 +59,12 @@ try {
                 })
                 .FirstOrDefault(c => string.Equals(c.State, "Connected", StringComparison.OrdinalIgnoreCase));
             if (connection == null)
-                throw NotConnected("There is no connected Exchange Online session (Get-ConnectionInformation shows none).", organizationHint);
+                throw NotConnected("There is no connected Exchange Online session (Get-ConnectionInformation shows none).", signInHint);
             _prefix = connection.Prefix ?? string.Empty;
             var missing = RbacCommands.Where(c => _cmdlet.InvokeCommand.GetCommand(Name(c), CommandTypes.All) == null).ToList();
             if (missing.Count > 0)
                 throw NotConnected($"The Exchange Online session has no {string.Join(", ", missing.Select(Name))} (the account may lack the RBAC role, or the session was loaded with -CommandName).",
-                    organizationHint + " with an account that is Exchange Administrator or in Organization Management");
+                    signInHint + " with an account that is Exchange Administrator or in Organization Management");
             return connection;
         }
 
@@ -156,6 +156,6 @@ try {
         private static DropzoneException NotConnected(string why, string action) =>
             new DropzoneException(ErrorIds.ExchangeNotConnected, ErrorKind.NotConnected,
                 "Not connected to Exchange Online: " + why,
-                $"Run {action}. Get-DropzoneOrganizationId gives the -Organization value.");
+                $"Run {action}.");
     }
 }

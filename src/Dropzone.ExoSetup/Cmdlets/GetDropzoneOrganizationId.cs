@@ -5,7 +5,7 @@ namespace Dropzone.ExoSetup.Cmdlets
 {
     /// <summary>
     /// Get-DropzoneOrganizationId: the tenant's initial *.onmicrosoft.com domain, which the vendor's
-    /// UI calls "Organization ID" and Connect-ExchangeOnline -Organization takes.
+    /// UI calls "Organization ID" (and what Connect-ExchangeOnline -Organization takes for app-only sign-in).
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "DropzoneOrganizationId")]
     [OutputType(typeof(string))]

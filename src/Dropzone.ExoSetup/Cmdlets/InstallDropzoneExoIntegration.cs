@@ -140,7 +140,7 @@ namespace Dropzone.ExoSetup.Cmdlets
         {
             if (SkipExchange)
             {
-                var how = $"Skipped (-SkipExchange). Next: Connect-ExchangeOnline -Organization {summary.OrganizationId}, then run Install-DropzoneExoIntegration again.";
+                var how = $"Skipped (-SkipExchange). Next: {Engine.Connection.ExchangeSignIn.Hint(GraphSessions.Current?.Context?.Account)}, then run Install-DropzoneExoIntegration again.";
                 steps.Record(ExchangeServicePrincipalStep, IntegrationStepStatus.Skipped, how);
                 steps.Record(RoleStep, IntegrationStepStatus.Skipped, how);
                 return;
@@ -228,7 +228,7 @@ namespace Dropzone.ExoSetup.Cmdlets
                 : summary.Steps.Any(s => s.Status == IntegrationStepStatus.Failed)
                     ? "Fix the failed step (see its Detail and the error), then run Install-DropzoneExoIntegration again: done steps are kept."
                     : SkipExchange
-                        ? $"Connect-ExchangeOnline -Organization {summary.OrganizationId}, then run Install-DropzoneExoIntegration again to finish the Exchange steps."
+                        ? $"{Engine.Connection.ExchangeSignIn.Hint(GraphSessions.Current?.Context?.Account)}, then run Install-DropzoneExoIntegration again to finish the Exchange steps."
                         : "Some changes were declined: run Install-DropzoneExoIntegration again and accept them.";
             WriteObject(summary);
         }

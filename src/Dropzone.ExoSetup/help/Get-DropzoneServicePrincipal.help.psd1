@@ -49,7 +49,7 @@ Exchange Online's RBAC cmdlets (New-ServicePrincipal, New-ManagementRoleAssignme
             Title   = 'Register the service principal in Exchange Online (step 4)'
             Code    = @'
 $id = (Get-DropzoneApplication).ApplicationId
-Connect-ExchangeOnline
+Connect-ExchangeOnline -UserPrincipalName admin@contoso.onmicrosoft.com
 Get-DropzoneServicePrincipal -ApplicationId $id | ForEach-Object {
     New-ServicePrincipal -AppId $_.AppId -ObjectId $_.ObjectId -DisplayName $_.DisplayName
 }

@@ -58,7 +58,7 @@ The description of the certificate on the app registration, as the portal shows 
 Used only when the certificate is added: one already on the app keeps its description.
 '@
         SkipExchange           = @'
-Does the Entra ID steps only (Certificate, ExchangePermission, OrganizationId) and leaves Exchange Online alone: no Exchange Online session is needed. The steps ExchangeServicePrincipal and TransportHygiene are Skipped, and the summary's NextSteps says what remains: Connect-ExchangeOnline -Organization <Organization ID>, then the same command again without -SkipExchange, which finds the Entra ID steps AlreadyDone and does the Exchange ones.
+Does the Entra ID steps only (Certificate, ExchangePermission, OrganizationId) and leaves Exchange Online alone: no Exchange Online session is needed. The steps ExchangeServicePrincipal and TransportHygiene are Skipped, and the summary's NextSteps says what remains: Connect-ExchangeOnline -UserPrincipalName <admin UPN> (with -Device where no browser opens, as in Cloud Shell), then the same command again without -SkipExchange, which finds the Entra ID steps AlreadyDone and does the Exchange ones.
 
 Useful when the Entra ID administrator and the Exchange administrator are different people.
 '@
@@ -103,11 +103,11 @@ ExistingCertificateUnreadable: Graph did not return the key of a certificate alr
 
 ExchangeResourceNotFound: the tenant has no service principal for Office 365 Exchange Online with the Exchange.ManageAsApp app role, so consent cannot be granted. Check that the tenant has Exchange Online.
 
-InsufficientPrivileges: Graph answered 401 or 403; the message names the permission and the admin roles that hold it.
+InsufficientPrivileges: Graph answered 403; the message names the permission and the admin roles that hold it. Before its first write the command also compares the token's scopes or roles with what its planned changes need, and stops with this ErrorId, writing nothing, naming each missing permission and the remedy Connect-DropzoneGraph -UseDeviceCode. GraphTokenRejected: Graph answered 401 (the token is missing, invalid or expired): run Connect-DropzoneGraph again.
 
 OrganizationIdNotFound: the tenant has no verified domain marked as initial. Look for the *.onmicrosoft.com domain under Entra ID > Custom domain names.
 
-ExchangeNotConnected: no usable Exchange Online session. Run Connect-ExchangeOnline -Organization (Get-DropzoneOrganizationId) as an Exchange Administrator or a member of Organization Management, or use -SkipExchange.
+ExchangeNotConnected: no usable Exchange Online session. Run Connect-ExchangeOnline -UserPrincipalName <admin UPN> (add -Device where no browser opens) as an Exchange Administrator or a member of Organization Management, or use -SkipExchange.
 
 ExchangeServicePrincipalMismatch: Exchange Online has a service principal for the app with another object id, probably the app registration's. Remove it with Remove-ServicePrincipal -Identity <the ObjectId in the message>, then run the command again.
 
@@ -123,7 +123,7 @@ Exchange Online caches permissions for 30 minutes to 2 hours, so Dropzone AI may
             Title   = 'The whole setup in Azure Cloud Shell'
             Code    = @'
 Connect-DropzoneGraph
-Connect-ExchangeOnline -Organization (Get-DropzoneOrganizationId)
+Connect-ExchangeOnline -UserPrincipalName admin@contoso.onmicrosoft.com -Device
 Install-DropzoneExoIntegration -CertificatePath ./contoso.dropzone.app.crt -ExpectedThumbprint 3F2A9C81D07B4E55A1C6D2F8E9B0A7C4D5E6F718
 '@
             Remarks = @'
@@ -152,7 +152,7 @@ Enter the OrganizationId in the Dropzone AI UI. Run again, the command shows eve
 Connect-DropzoneGraph
 Install-DropzoneExoIntegration -CertificatePath ./contoso.dropzone.app.crt -SkipExchange
 # Later, as an Exchange Administrator, in a session connected to Graph as well:
-Connect-ExchangeOnline -Organization (Get-DropzoneOrganizationId)
+Connect-ExchangeOnline -UserPrincipalName admin@contoso.onmicrosoft.com -Device
 Install-DropzoneExoIntegration -CertificatePath ./contoso.dropzone.app.crt
 '@
             Remarks = @'

@@ -57,7 +57,7 @@ Prompts you for confirmation before New-ManagementRoleAssignment is called. No p
     Notes       = @'
 Errors are reported for the input at hand and the pipeline goes on with the next input; add -ErrorAction Stop to stop at the first one. Their ErrorIds are stable ($Error[0].FullyQualifiedErrorId starts with the ErrorId):
 
-ExchangeNotConnected: the ExchangeOnlineManagement module is not loaded, Get-ConnectionInformation shows no Connected session, or the session has no Get-ServicePrincipal, New-ServicePrincipal, Get-ManagementRoleAssignment or New-ManagementRoleAssignment (the account lacks the Exchange role, or the session was made with Connect-ExchangeOnline -CommandName). Run Connect-ExchangeOnline -Organization (Get-DropzoneOrganizationId) as an Exchange Administrator or a member of Organization Management.
+ExchangeNotConnected: the ExchangeOnlineManagement module is not loaded, Get-ConnectionInformation shows no Connected session, or the session has no Get-ServicePrincipal, New-ServicePrincipal, Get-ManagementRoleAssignment or New-ManagementRoleAssignment (the account lacks the Exchange role, or the session was made with Connect-ExchangeOnline -CommandName). Run Connect-ExchangeOnline -UserPrincipalName <admin UPN> (add -Device where no browser opens) as an Exchange Administrator or a member of Organization Management.
 
 ExchangeServicePrincipalMissing: Exchange Online has no service principal for the app, so no role can be assigned to it. Run New-DropzoneExoServicePrincipal first.
 
@@ -73,7 +73,7 @@ To check the assignment yourself: Get-ManagementRoleAssignment -Role 'Transport 
             Title   = 'Assign Transport Hygiene from Azure Cloud Shell'
             Code    = @'
 Connect-DropzoneGraph
-Connect-ExchangeOnline -Organization (Get-DropzoneOrganizationId)
+Connect-ExchangeOnline -UserPrincipalName admin@contoso.onmicrosoft.com
 Get-DropzoneApplication | New-DropzoneExoServicePrincipal
 Get-DropzoneApplication | New-DropzoneExoRoleAssignment
 '@
@@ -84,7 +84,7 @@ Registers the "Dropzone AI" app in Exchange Online, then assigns it the "Transpo
         @{
             Title   = 'Without Microsoft Graph'
             Code    = @'
-Connect-ExchangeOnline -Organization contoso.onmicrosoft.com
+Connect-ExchangeOnline -UserPrincipalName admin@contoso.onmicrosoft.com
 New-DropzoneExoRoleAssignment -ApplicationId 8d2c3f4a-1b6e-4c7d-9f0a-2e5b7c9d1a3f
 '@
             Remarks = @'

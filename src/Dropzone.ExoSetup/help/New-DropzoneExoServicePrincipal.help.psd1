@@ -59,7 +59,7 @@ Prompts you for confirmation before New-ServicePrincipal is called. No prompt ap
     Notes       = @'
 Errors are reported for the input at hand and the pipeline goes on with the next input; add -ErrorAction Stop to stop at the first one. Their ErrorIds are stable ($Error[0].FullyQualifiedErrorId starts with the ErrorId):
 
-ExchangeNotConnected: the ExchangeOnlineManagement module is not loaded, Get-ConnectionInformation shows no Connected session, or the session has no Get-ServicePrincipal, New-ServicePrincipal, Get-ManagementRoleAssignment or New-ManagementRoleAssignment (the account lacks the Exchange role, or the session was made with Connect-ExchangeOnline -CommandName). Run Connect-ExchangeOnline -Organization (Get-DropzoneOrganizationId) as an Exchange Administrator or a member of Organization Management.
+ExchangeNotConnected: the ExchangeOnlineManagement module is not loaded, Get-ConnectionInformation shows no Connected session, or the session has no Get-ServicePrincipal, New-ServicePrincipal, Get-ManagementRoleAssignment or New-ManagementRoleAssignment (the account lacks the Exchange role, or the session was made with Connect-ExchangeOnline -CommandName). Run Connect-ExchangeOnline -UserPrincipalName <admin UPN> (add -Device where no browser opens) as an Exchange Administrator or a member of Organization Management.
 
 GraphNotConnected: run Connect-DropzoneGraph first.
 
@@ -79,7 +79,7 @@ Exchange Online caches permissions for 30 minutes to 2 hours, so Dropzone AI may
             Title   = 'Register the app in Exchange Online from Azure Cloud Shell'
             Code    = @'
 Connect-DropzoneGraph
-Connect-ExchangeOnline -Organization (Get-DropzoneOrganizationId)
+Connect-ExchangeOnline -UserPrincipalName admin@contoso.onmicrosoft.com
 Get-DropzoneApplication | New-DropzoneExoServicePrincipal
 '@
             Remarks = @'

@@ -73,7 +73,7 @@ ApplicationNotFound: no app registration with that Application (client) ID in th
 
 ExchangeResourceNotFound: consent has not been granted and the tenant has no service principal for Office 365 Exchange Online with the Exchange.ManageAsApp app role, so the consent check cannot be made. Check that the tenant has Exchange Online.
 
-InsufficientPrivileges: Graph answered 401 or 403; the message names the permission and the admin roles that hold it.
+InsufficientPrivileges: Graph answered 403; the message names the permission and the admin roles that hold it. GraphTokenRejected: Graph answered 401 (the token is missing, invalid or expired): run Connect-DropzoneGraph again.
 
 An error that Exchange Online itself reports while it is read is written as an error that keeps Exchange's own message.
 
@@ -85,7 +85,7 @@ Passing checks mean the setup is in place, not that Exchange Online already hono
             Title   = 'Check the setup'
             Code    = @'
 Connect-DropzoneGraph
-Connect-ExchangeOnline -Organization (Get-DropzoneOrganizationId)
+Connect-ExchangeOnline -UserPrincipalName admin@contoso.onmicrosoft.com
 Get-DropzoneApplication | Test-DropzoneExoIntegration
 '@
             Remarks = @'

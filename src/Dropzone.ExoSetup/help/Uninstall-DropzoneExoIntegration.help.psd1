@@ -72,13 +72,13 @@ Errors are reported for the input at hand and the pipeline goes on with the next
 
 GraphNotConnected: run Connect-DropzoneGraph first.
 
-ExchangeNotConnected: no usable Exchange Online session; nothing was read or removed. Run Connect-ExchangeOnline -Organization (Get-DropzoneOrganizationId) as an Exchange Administrator or a member of Organization Management, or use -SkipExchange to remove the Entra ID part only.
+ExchangeNotConnected: no usable Exchange Online session; nothing was read or removed. Run Connect-ExchangeOnline -UserPrincipalName <admin UPN> (add -Device where no browser opens) as an Exchange Administrator or a member of Organization Management, or use -SkipExchange to remove the Entra ID part only.
 
 ApplicationNotFound: no app registration with that Application (client) ID in the connected tenant.
 
 ExistingCertificateUnreadable: Graph did not return the key of a certificate on the app; writing the certificate list without it would delete it, so nothing was removed, in Entra ID or in Exchange Online. Run the command again, or use -KeepCertificate and remove the certificate with Remove-DropzoneCertificate.
 
-InsufficientPrivileges: Graph answered 401 or 403; the message names the permission and the admin roles that hold it.
+InsufficientPrivileges: Graph answered 403; the message names the permission and the admin roles that hold it. Before its first write the command also compares the token's scopes or roles with what its planned changes need, and stops with this ErrorId, writing nothing, naming each missing permission and the remedy Connect-DropzoneGraph -UseDeviceCode. GraphTokenRejected: Graph answered 401 (the token is missing, invalid or expired): run Connect-DropzoneGraph again.
 
 ExchangeCommandFailed: an Exchange Online cmdlet reported an error; the message names it and keeps Exchange's own message. Nothing was changed in Entra ID then, since Exchange Online is done first. Fix the cause and run the command again: it removes only what is left.
 
@@ -90,7 +90,7 @@ Test-DropzoneExoIntegration shows what is left afterwards; after a full removal 
             Title   = 'See what would be removed, then remove it'
             Code    = @'
 Connect-DropzoneGraph
-Connect-ExchangeOnline -Organization (Get-DropzoneOrganizationId)
+Connect-ExchangeOnline -UserPrincipalName admin@contoso.onmicrosoft.com
 Get-DropzoneApplication | Uninstall-DropzoneExoIntegration -WhatIf
 Get-DropzoneApplication | Uninstall-DropzoneExoIntegration
 '@

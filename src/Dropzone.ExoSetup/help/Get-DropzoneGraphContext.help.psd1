@@ -19,7 +19,7 @@ The context holds no token or secret; it is safe to log or show. It makes no req
     Outputs     = @(
         @{
             Type        = 'Dropzone.ExoSetup.GraphContext'
-            Description = 'The session''s connection: TenantId, TenantDisplayName, InitialDomain (the vendor''s "Organization ID"), Account (the signed-in user; empty for app-only sign-in), AppId, AuthType (Default, DeviceCode, ManagedIdentity, ClientCertificate or AccessToken), Environment (Global, USGov, USGovDoD or China), GraphEndpoint, ExchangeEnvironmentName (for Connect-ExchangeOnline) and ConnectedAt. Nothing when the session is not connected.'
+            Description = 'The session''s connection: TenantId, TenantDisplayName, InitialDomain (the vendor''s "Organization ID"), Account (the signed-in user; empty for app-only sign-in), AppId, Scopes (what the token may do: its delegated scopes, or an app-only token''s roles; empty when the token is not a JWT), TokenExpiresOn, AuthType (Default, DeviceCode, ManagedIdentity, ClientCertificate or AccessToken), Environment (Global, USGov, USGovDoD or China), GraphEndpoint, ExchangeEnvironmentName (for Connect-ExchangeOnline) and ConnectedAt. Nothing when the session is not connected.'
         }
     )
 

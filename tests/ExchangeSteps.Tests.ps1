@@ -162,7 +162,7 @@ Describe 'The Exchange session' {
         foreach ($step in { New-DropzoneExoServicePrincipal -ApplicationId $AppId -ErrorAction Stop }, { New-DropzoneExoRoleAssignment -ApplicationId $AppId -ErrorAction Stop }) {
             $err = $step | Should -Throw -ErrorId 'ExchangeNotConnected,*' -PassThru
             $err.ErrorDetails.RecommendedAction | Should -Match 'Connect-ExchangeOnline'
-            $err.ErrorDetails.RecommendedAction | Should -Match 'Get-DropzoneOrganizationId'
+            $err.ErrorDetails.RecommendedAction | Should -Match 'Connect-ExchangeOnline -UserPrincipalName'
         }
         Get-EmulatorRequestLog -Emulator $Emulator | Should -BeNullOrEmpty
     }

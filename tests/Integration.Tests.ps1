@@ -86,7 +86,7 @@ Describe 'Install-DropzoneExoIntegration when things go wrong' {
     It 'refuses to start without an Exchange session, before writing anything' {
         Disconnect-ExchangeOnline -Confirm:$false
         $err = { Install-DropzoneExoIntegration -CertificatePath (New-VendorCertificate).Path -ErrorAction Stop } | Should -Throw -ErrorId 'ExchangeNotConnected,*' -PassThru
-        $err.ErrorDetails.RecommendedAction | Should -Match 'Connect-ExchangeOnline -Organization \(Get-DropzoneOrganizationId\)'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'Connect-ExchangeOnline -UserPrincipalName admin@contoso\.onmicrosoft\.com'
         Get-EmulatorRequestLog -Emulator $Emulator | Should -BeNullOrEmpty
     }
 
@@ -109,7 +109,7 @@ Describe 'Install-DropzoneExoIntegration when things go wrong' {
     It 'does the Graph steps only with -SkipExchange and says what remains' {
         $summary = Install-DropzoneExoIntegration -CertificatePath (New-VendorCertificate).Path -SkipExchange
         @($summary.Steps | Where-Object Name -In 'ExchangeServicePrincipal', 'TransportHygiene').Status | Sort-Object -Unique | Should -Be 'Skipped'
-        $summary.NextSteps | Should -Match 'Connect-ExchangeOnline -Organization contoso.onmicrosoft.com'
+        $summary.NextSteps | Should -Match 'Connect-ExchangeOnline -UserPrincipalName admin@contoso\.onmicrosoft\.com'
         Get-EmulatorRequestLog -Emulator $Emulator | Where-Object path -Like '/adminapi/*' | Should -BeNullOrEmpty
     }
 

@@ -17,6 +17,23 @@ BeforeAll {
             Join-Path $nuget 'system.clientmodel/1.16.0/lib/net8.0/System.ClientModel.dll'
             Join-Path $nuget 'azure.core/1.64.0/lib/net8.0/Azure.Core.dll'
         )
+        # The report's own case: a loader that let the default context answer first bound the
+        # engine to this Azure.Core, which then failed on System.ClientModel 1.16.
+        NewerWithoutClientModel = @(
+            Join-Path $nuget 'microsoft.identity.client/4.92.0/lib/net8.0/Microsoft.Identity.Client.dll'
+            Join-Path $nuget 'azure.core/1.64.0/lib/net8.0/Azure.Core.dll'
+        )
+    }
+    # What every case shows: the module's copies come from its own folder, into its own context.
+    function Assert-OwnCopies($Result) {
+        $ModuleDependencies = Join-Path (Get-TestModulePath) 'dependencies'
+        foreach ($name in 'Dropzone.ExoSetup.Engine', 'Azure.Core', 'Microsoft.Identity.Client', 'System.ClientModel', 'Microsoft.Graph') {
+            $mine = @($Result.Loaded | Where-Object { $_.Name -eq $name -and $_.Context -eq 'Dropzone.ExoSetup' })
+            $mine.Count | Should -Be 1 -Because "$name loads once into the module's context"
+            [IO.Path]::GetDirectoryName($mine[0].Location) | Should -Be $ModuleDependencies -Because $name
+            $mine[0].Version | Should -Be ([Reflection.AssemblyName]::GetAssemblyName((Join-Path $ModuleDependencies "$name.dll")).Version.ToString(3)) -Because $name
+        }
+        $Result.Loaded | Where-Object { $_.Name -in 'Dropzone.ExoSetup.Engine', 'Microsoft.Graph' -and $_.Context -ne 'Dropzone.ExoSetup' } | Should -BeNullOrEmpty
     }
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("dz-isolation-" + [guid]::NewGuid())
     $null = New-Item -ItemType Directory -Path $Work
@@ -30,8 +47,10 @@ $ErrorActionPreference = 'Stop'
 function Import-Preloaded {
     # Add-Type -Path, as a profile that imports Az.Accounts would have them loaded.
     foreach ($path in $preload -split ';') { Add-Type -Path $path }
-    # Use them as their owner would.
-    $script:token = [Azure.Core.AccessToken]::new('x', [DateTimeOffset]::UtcNow.AddHours(1))
+    # Use them as their owner would (Azure.Core 1.64's AccessToken needs its System.ClientModel).
+    if ($preload -notmatch 'azure\.core/1\.64' -or $preload -match 'System\.ClientModel') {
+        $script:token = [Azure.Core.AccessToken]::new('x', [DateTimeOffset]::UtcNow.AddHours(1))
+    }
 }
 Import-Module (Join-Path $root 'tests/TestHelpers.psm1')
 if ($order -eq 'PreloadedFirst') { Import-Preloaded }
@@ -55,7 +74,7 @@ $contexts = [Runtime.Loader.AssemblyLoadContext]::All | ForEach-Object {
     Domain = $domain
     Complete = $summary.Complete
     Steps = @($summary.Steps | ForEach-Object { "$($_.Name)=$($_.Status)" })
-    PreloadedTokenWorks = ($token.Token -eq 'x')
+    PreloadedTokenWorks = ($null -ne $token -and $token.Token -eq 'x')
     SessionAzureCore = [Azure.Core.AccessToken].Assembly.GetName().Version.ToString(3)
     Loaded = @($contexts)
 } | ConvertTo-Json -Compress -Depth 4
@@ -79,7 +98,6 @@ Describe 'Living beside <Set> MSAL and Azure.Core loaded <Order>' -ForEach @(
         $certificatePath = Join-Path $Work "vendor-$Set-$Order.crt"
         $null = New-TestCertificate -Path $certificatePath
         $script:Result = Invoke-FreshPwsh -Script $Scenario -Arguments @($Emulator.BaseUri, $Emulator.TenantFile, ($Sets[$Set] -join ';'), $Order, $certificatePath)
-        $script:ModuleDependencies = Join-Path (Get-TestModulePath) 'dependencies'
     }
 
     It 'connects, reads Graph and runs the whole Install' {
@@ -97,12 +115,24 @@ Describe 'Living beside <Set> MSAL and Azure.Core loaded <Order>' -ForEach @(
     }
 
     It 'takes its own Azure.Core, MSAL, System.ClientModel and Microsoft.Graph from its folder, in its own context' {
-        foreach ($name in 'Dropzone.ExoSetup.Engine', 'Azure.Core', 'Microsoft.Identity.Client', 'System.ClientModel', 'Microsoft.Graph') {
-            $mine = @($Result.Loaded | Where-Object { $_.Name -eq $name -and $_.Context -eq 'Dropzone.ExoSetup' })
-            $mine.Count | Should -Be 1 -Because "$name loads once into the module's context"
-            [IO.Path]::GetDirectoryName($mine[0].Location) | Should -Be $ModuleDependencies -Because $name
-            $mine[0].Version | Should -Be ([Reflection.AssemblyName]::GetAssemblyName((Join-Path $ModuleDependencies "$name.dll")).Version.ToString(3)) -Because $name
-        }
-        $Result.Loaded | Where-Object { $_.Name -in 'Dropzone.ExoSetup.Engine', 'Microsoft.Graph' -and $_.Context -ne 'Dropzone.ExoSetup' } | Should -BeNullOrEmpty
+        Assert-OwnCopies $Result
+    }
+}
+
+Describe 'The reported case: Azure.Core 1.64 and MSAL 4.92 loaded first, without their System.ClientModel' {
+    BeforeAll {
+        Reset-TestTenant -Emulator $Emulator -Tenant default
+        $certificatePath = Join-Path $Work 'vendor-reported.crt'
+        $null = New-TestCertificate -Path $certificatePath
+        $script:Result = Invoke-FreshPwsh -Script $Scenario -Arguments @($Emulator.BaseUri, $Emulator.TenantFile, ($Sets.NewerWithoutClientModel -join ';'), 'PreloadedFirst', $certificatePath)
+    }
+
+    It 'connects, reads Graph and runs the whole Install (once: Could not load System.ClientModel 1.16)' {
+        $Result.Domain | Should -Be 'contoso.onmicrosoft.com'
+        $Result.Complete | Should -BeTrue
+    }
+
+    It 'takes its own Azure.Core, MSAL, System.ClientModel and Microsoft.Graph from its folder, in its own context' {
+        Assert-OwnCopies $Result
     }
 }

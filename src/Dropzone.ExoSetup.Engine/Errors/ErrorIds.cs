@@ -35,5 +35,6 @@ namespace Dropzone.ExoSetup.Engine.Errors
         public const string ExchangeCommandFailed = "ExchangeCommandFailed";
         public const string OrganizationIdNotFound = "OrganizationIdNotFound";
         public const string UnexpectedError = "UnexpectedError";
+        public const string ConcurrentUpdate = "ConcurrentUpdate";
     }
 }

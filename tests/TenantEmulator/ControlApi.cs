@@ -59,6 +59,15 @@ public static class ControlApi
             return Results.NoContent();
         });
 
+        app.MapGet("/_emulator/interleave", () => Json(new JsonObject { ["milliseconds"] = store.InterleaveMilliseconds }));
+        app.MapPut("/_emulator/interleave", async (HttpRequest request) =>
+        {
+            var body = await ReadAsync(request) as JsonObject;
+            if (!TryInt(body?["milliseconds"], out var ms) || ms < 0) return Problem("Send {\"milliseconds\": n} with n >= 0.");
+            store.InterleaveMilliseconds = ms;
+            return Results.NoContent();
+        });
+
         app.MapGet("/_emulator/replication", () =>
         {
             lock (store.Gate)

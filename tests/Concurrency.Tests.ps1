@@ -48,7 +48,7 @@ AfterAll {
     Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue
 }
 
-Describe 'Runs that meet for real (parallel runspaces, 150 ms per request)' {
+Describe 'Runs that meet for real (parallel runspaces started together, with the emulator''s latency)' {
     It 'four Install-DropzoneCertificate runs with different certificates: all four and every certificate already there end on the app' {
         $before = Use-TenantWithCertificates -Count 2
         $vendors = @(1..4 | ForEach-Object { New-Vendor "vendor $_" })
@@ -72,24 +72,33 @@ Describe 'Runs that meet for real (parallel runspaces, 150 ms per request)' {
         (Get-Patches).Count | Should -BeGreaterThan 4
     }
 
-    It 'Grant-DropzoneExoPermission and an admin adding another permission at the same time (<Tenant>): both permissions end on the app' -ForEach @(
+    It 'Grant-DropzoneExoPermission and an admin saving another permission in the portal meanwhile (<Tenant>): both permissions end on the app' -ForEach @(
         @{ Tenant = 'fresh'; ServicePrincipal = $false }, @{ Tenant = 'with service principal'; ServicePrincipal = $true }
     ) {
         $null = Use-TenantWithCertificates -Count 1 -ServicePrincipal:$ServicePrincipal
-        Set-EmulatorLatency -Emulator $Emulator -Milliseconds 150
+        # The module checks its write after waiting as long as the write took (here about 400 ms):
+        # the admin's save lands in that window unless the admin is slowed down by more than that.
+        Set-EmulatorLatency -Emulator $Emulator -Milliseconds 400
         $grant = { param($a) Grant-DropzoneExoPermission -ApplicationId $a.AppId -ErrorAction Stop }
-        # The admin in the portal: reads the app, picks a permission, saves the whole list a moment later
-        # (after the module's write, from a read made before it: the module's permission is undone).
+        # The admin in the portal: reads the app when the module does, picks a permission, and saves
+        # the whole list as soon as the module's write has landed, from the read made before it: the
+        # module's permission is undone. (A save landing BEFORE the module's write, from a read made
+        # before that, would be erased by it unseen: no client can tell that without ETags.)
         $admin = {
             param($a)
             $headers = @{ Authorization = 'Bearer ' + [Net.NetworkCredential]::new('', $a.Token).Password }
-            $uri = "$($a.BaseUri)/v1.0/applications(appId='$($a.AppId)')"
-            $app = Invoke-RestMethod -Uri "$uri`?`$select=id,requiredResourceAccess" -Headers $headers
-            Start-Sleep -Milliseconds 75
+            $app = Invoke-RestMethod -Uri "$($a.BaseUri)/v1.0/applications(appId='$($a.AppId)')?`$select=id,requiredResourceAccess" -Headers $headers
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            do {
+                Start-Sleep -Milliseconds 5
+                $now = (Invoke-RestMethod -Uri "$($a.BaseUri)/_emulator/state").applications | Where-Object appId -EQ $a.AppId
+            } until ($now.requiredResourceAccess.resourceAccess.id -contains $a.ManageAsApp -or [DateTime]::UtcNow -gt $deadline)
             $access = @($app.requiredResourceAccess) + @([ordered]@{ resourceAppId = $a.GraphAppId; resourceAccess = @(@{ id = $a.DirectoryReadAll; type = 'Role' }) })
             Invoke-RestMethod -Method Patch -Uri "$($a.BaseUri)/v1.0/applications/$($app.id)" -Headers $headers -ContentType 'application/json' -Body (@{ requiredResourceAccess = $access } | ConvertTo-Json -Depth 10)
         }
-        $runs = Invoke-ConcurrentRun -Emulator $Emulator -ScriptBlock $grant, $admin -Arguments @{ AppId = $AppId; BaseUri = $Emulator.BaseUri; GraphAppId = $GraphAppId; DirectoryReadAll = $DirectoryReadAll }
+        $runs = Invoke-ConcurrentRun -Emulator $Emulator -ScriptBlock $grant, $admin -Arguments @{
+            AppId = $AppId; BaseUri = $Emulator.BaseUri; GraphAppId = $GraphAppId; DirectoryReadAll = $DirectoryReadAll; ManageAsApp = $ManageAsApp
+        }
 
         $runs[0].Errors | Should -BeNullOrEmpty
         $runs[1].Errors | Should -BeNullOrEmpty
@@ -97,6 +106,8 @@ Describe 'Runs that meet for real (parallel runspaces, 150 ms per request)' {
         $ids = Get-PermissionIds (Get-App)
         $ids | Should -Contain $ManageAsApp
         $ids | Should -Contain $DirectoryReadAll
+        # The admin's save undid the module's write, and the module wrote again.
+        (Get-Patches).Count | Should -Be 3
     }
 
     It 'two Install-DropzoneCertificate runs under the interleave switch (reads answer late, writes land late): both end on the app' {

@@ -52,9 +52,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
             {
                 if (verified == null)
                 {
-                    // As long as our write took: a writer who read before it and is as quick as we are
-                    // has written by then, so the read sees what that writer did to ours.
-                    await Task.Delay(writeTook < MaxVerifyDelay ? writeTook : MaxVerifyDelay, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(VerifyDelay(writeTook), cancellationToken).ConfigureAwait(false);
                     var call = VerifyCall(before);
                     verified = (await ExecuteAsync(new[] { call }, cancellationToken).ConfigureAwait(false))[call.Id];
                 }
@@ -85,6 +83,11 @@ namespace Dropzone.ExoSetup.Engine.Graph
                 verified = null;
             }
         }
+
+        // The wait before the read that checks a write: as long as the write took (at most
+        // MaxVerifyDelay). A writer who read before our write and is as quick as we are has written
+        // by then, so the read sees what that writer did to ours.
+        private TimeSpan VerifyDelay(TimeSpan writeTook) => writeTook < MaxVerifyDelay ? writeTook : MaxVerifyDelay;
 
         // Full jitter: anywhere from nothing to RedoPause * 2^redo.
         private TimeSpan RandomPause(int redo)

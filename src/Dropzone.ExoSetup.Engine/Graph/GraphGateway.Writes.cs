@@ -86,7 +86,9 @@ namespace Dropzone.ExoSetup.Engine.Graph
             GraphReply verified = null;
             if (consent && !replies.ContainsKey("consent"))
             {
-                // The read that checks the PATCH goes along: no round trip of its own.
+                // The read that checks the PATCH goes along: no round trip of its own, after the
+                // same wait as a check alone (VerifyWriteAsync).
+                if (patch != null) await Task.Delay(VerifyDelay(writeTook), cancellationToken).ConfigureAwait(false);
                 var call = ConsentCall(state, servicePrincipalId);
                 var last = await ExecuteAsync(patch == null ? new[] { call } : new[] { call, VerifyCall(state) }, cancellationToken).ConfigureAwait(false);
                 var reply = last[call.Id];

@@ -3,6 +3,8 @@
 # before writing, it never prints a secret, and Ctrl+C never leaves a half-written tenant.
 BeforeDiscovery {
     $script:Seeds = 1..100 | ForEach-Object { @{ Seed = $_ } }
+    # A share of them is also set up by two runs at once.
+    $script:ConcurrentSeeds = $Seeds | Where-Object { $_.Seed % 10 -eq 0 }
 }
 
 BeforeAll {
@@ -15,6 +17,8 @@ BeforeAll {
     $script:Pool = New-CertificatePool -Count 6
     $script:VendorPath = Join-Path $Work 'vendor.crt'
     $script:Vendor = New-TestCertificate -Path $VendorPath
+    $script:SecondVendorPath = Join-Path $Work 'second-vendor.crt'
+    $script:SecondVendor = New-TestCertificate -Path $SecondVendorPath -Subject 'CN=Second vendor tenant'
 
     function Use-State($State) { Reset-TestTenant -Emulator $Emulator -State $State }
     function Use-Tenant([string] $Name) { Reset-TestTenant -Emulator $Emulator -Tenant $Name }
@@ -81,6 +85,34 @@ Describe 'Preservation and idempotency on generated tenants' {
     }
 }
 
+Describe 'Two runs at once on generated tenants' {
+    It 'keeps every pre-existing item and both runs'' certificates, then completes and uninstalls to the start state (seed <Seed>)' -ForEach $ConcurrentSeeds {
+        Use-State (New-GeneratedTenant -Seed $Seed -CertificatePool $Pool)
+        $start = Get-EmulatorState -Emulator $Emulator
+        Set-EmulatorLatency -Emulator $Emulator -Milliseconds 100
+        $install = { param($a) Install-DropzoneExoIntegration -ApplicationId $a.AppId -CertificatePath $a.Paths[$a.Index] -SkipExchange -ErrorAction Stop }
+        $runs = Invoke-ConcurrentRun -Emulator $Emulator -ScriptBlock $install, $install -Arguments @{ AppId = $AppId; Paths = $VendorPath, $SecondVendorPath }
+        Set-EmulatorLatency -Emulator $Emulator -Milliseconds 0
+
+        foreach ($run in $runs) {
+            $run.Errors | Should -BeNullOrEmpty -Because "run $($run.Index) must succeed"
+            $run.Warnings | Should -BeNullOrEmpty -Because 'no run removes what the other wrote'
+            ($run.Output.Steps | Where-Object Name -In 'Certificate', 'ExchangePermission').Status | Should -Not -Contain 'Failed'
+        }
+        $after = Get-EmulatorState -Emulator $Emulator
+        Assert-Preserved -Before $start -After $after
+        $app = $after.applications | Where-Object appId -EQ $AppId
+        foreach ($thumbprint in $Vendor.Thumbprint, $SecondVendor.Thumbprint) {
+            @($app.keyCredentials | Where-Object customKeyIdentifier -EQ $thumbprint).Count | Should -Be 1
+        }
+        @($app.keyCredentials).Count | Should -Be (@(($start.applications | Where-Object appId -EQ $AppId).keyCredentials).Count + 2)
+
+        (Install-DropzoneExoIntegration -ApplicationId $AppId -CertificatePath $VendorPath).Complete | Should -BeTrue
+        Uninstall-DropzoneExoIntegration -ApplicationId $AppId -Confirm:$false | Out-Null
+        ConvertTo-Canonical (Get-EmulatorState -Emulator $Emulator) | Should -BeExactly (ConvertTo-Canonical $start)
+    }
+}
+
 Describe 'Round trips and requests, counted from the emulator''s log' {
     BeforeAll {
         function Get-GraphCounts {
@@ -93,13 +125,20 @@ Describe 'Round trips and requests, counted from the emulator''s log' {
         }
     }
 
-    It 'sets up a fresh tenant in at most 3 Graph round trips and 8 requests, and a done one in 1 round trip with no write' {
+    It 'sets up a fresh tenant in at most 3 Graph round trips and 9 requests (one the read that checks the write), and a done one in 1 round trip with no write' {
         Use-Tenant default
         Install-DropzoneExoIntegration -ApplicationId $AppId -CertificatePath $VendorPath | Out-Null
         $fresh = Get-GraphCounts
         $fresh.RoundTrips | Should -BeLessOrEqual 3
-        $fresh.Requests | Should -BeLessOrEqual 8
+        $fresh.Requests | Should -BeLessOrEqual 9
         $fresh.Writes | Should -Be 3
+        # The app is read back in the round trip of the consent, after the round trip of its PATCH.
+        $log = @(Get-EmulatorRequestLog -Emulator $Emulator | Where-Object path -Like '/v1.0/*')
+        $patch = $log | Where-Object method -EQ 'PATCH'
+        $check = @($log | Where-Object { $_.method -eq 'GET' -and $_.path -like '/v1.0/applications*' -and $_.sequence -gt $patch.sequence })
+        $check.Count | Should -Be 1
+        $check[0].inBatch | Should -BeTrue
+        @($log | Where-Object { $_.inBatch -and $_.batchSequence -eq $check[0].batchSequence -and $_.path -like '*/appRoleAssignedTo' }).Count | Should -Be 1
 
         Clear-EmulatorRequestLog -Emulator $Emulator
         Install-DropzoneExoIntegration -ApplicationId $AppId -CertificatePath $VendorPath | Out-Null

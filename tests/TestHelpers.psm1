@@ -206,6 +206,7 @@ function Reset-TestTenant {
     Clear-ExchangeFault -Emulator $Emulator
     Set-EmulatorReplicationDelay -Emulator $Emulator -ServicePrincipalReads 0
     Set-EmulatorLatency -Emulator $Emulator -Milliseconds 0
+    Set-EmulatorInterleave -Emulator $Emulator -Milliseconds 0
     Clear-EmulatorRequestLog -Emulator $Emulator
 }
 
@@ -413,6 +414,110 @@ function Set-EmulatorCloudShell {
     if ($Audiences) { $body.audiences = @($Audiences) }
     $null = Invoke-EmulatorControl -Emulator $Emulator -Path cloudshell -Method PUT -Body $body
     "$($Emulator.BaseUri)/oauth2/token"
+function Set-EmulatorInterleave {
+    <#
+    .SYNOPSIS
+    The time Graph takes inside the service: reads of /applications answer -Milliseconds after they
+    read, writes to them land -Milliseconds after they arrive, so concurrent requests overlap. 0 = off.
+    #>
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)][int] $Milliseconds)
+    $null = Invoke-EmulatorControl -Emulator $Emulator -Path interleave -Method PUT -Body @{ milliseconds = $Milliseconds }
+}
+
+function Add-EmulatorOtherWriter {
+    <#
+    .SYNOPSIS
+    Another writer on the app: each of the next -Count PATCHes of an application lands, then the
+    collections it named are replaced by the other writer's copy read just before it, with
+    -KeyCredential and -RequiredResourceAccess entries added and -RemoveKeyId / -RemovePermissionId
+    taken out. The PATCH itself still answers 204 (the lost update). Returns the fault.
+    #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [int] $Count = 1,
+        [object[]] $KeyCredential = @(),
+        [object[]] $RequiredResourceAccess = @(),
+        [string[]] $RemoveKeyId = @(),
+        [string[]] $RemovePermissionId = @()
+    )
+    $add = @{}; $remove = @{}
+    if ($KeyCredential) { $add.keyCredentials = @($KeyCredential) }
+    if ($RequiredResourceAccess) { $add.requiredResourceAccess = @($RequiredResourceAccess) }
+    if ($RemoveKeyId) { $remove.keyCredentials = @($RemoveKeyId) }
+    if ($RemovePermissionId) { $remove.requiredResourceAccess = @($RemovePermissionId) }
+    Invoke-EmulatorControl -Emulator $Emulator -Path faults -Method POST -Body @{
+        kind = 'otherWriter'; path = '/v1.0/applications/*'; count = $Count; add = $add; remove = $remove
+    }
+}
+
+function New-TestKeyCredential {
+    <# A keyCredentials entry (Graph's shape, key included) for a certificate, as seeded tenants and other writers hold it. #>
+    param([Parameter(Mandatory)][Security.Cryptography.X509Certificates.X509Certificate2] $Certificate, [string] $DisplayName = 'Other certificate')
+    $iso = { param($date) ([DateTimeOffset]$date).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ') }
+    [ordered]@{
+        customKeyIdentifier = $Certificate.Thumbprint; displayName = $DisplayName; endDateTime = & $iso $Certificate.NotAfter
+        key = [Convert]::ToBase64String($Certificate.RawData); keyId = [guid]::NewGuid().ToString(); startDateTime = & $iso $Certificate.NotBefore
+        type = 'AsymmetricX509Cert'; usage = 'Verify'
+    }
+}
+
+function Invoke-ConcurrentRun {
+    <#
+    .SYNOPSIS
+    Runs each -ScriptBlock in a runspace of its own (ForEach-Object -Parallel), all at the same
+    moment: each imports the module, connects to the emulator, makes one Graph read (so no run pays
+    the first call's start-up while the others write), then waits for the others at a barrier.
+    .DESCRIPTION
+    Each block gets one argument: a copy of -Arguments with Index (0, 1, ...) and Token (the test
+    token) added. Returns one object per run, in order: Index, Output, Errors (ErrorRecords, a
+    terminating one included), Warnings (messages). ForEach-Object -Parallel returns only when every
+    runspace has ended (-TimeoutSeconds stops the rest), so nothing is left running.
+    #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [Parameter(Mandatory)][scriptblock[]] $ScriptBlock,
+        [hashtable] $Arguments = @{},
+        [int] $TimeoutSeconds = 180
+    )
+    $modulePath = Get-TestModulePath
+    $token = New-TestAccessToken
+    # Script blocks cannot cross runspaces; their text can.
+    $texts = @($ScriptBlock | ForEach-Object { $_.ToString() })
+    $barrier = [Threading.Barrier]::new($texts.Count)
+    try {
+        $runs = 0..($texts.Count - 1) | ForEach-Object -ThrottleLimit $texts.Count -TimeoutSeconds $TimeoutSeconds -Parallel {
+            $index = $_
+            $items = [Collections.Generic.List[object]]::new()
+            $ready = $false
+            try {
+                Import-Module $using:modulePath
+                $null = Connect-DropzoneGraph -AccessToken $using:token -GraphEndpoint ($using:Emulator).BaseUri
+                $null = Get-DropzoneOrganizationId
+                $ready = $true
+            } catch {
+                $items.Add($_)
+            } finally {
+                $null = ($using:barrier).SignalAndWait([TimeSpan]::FromSeconds(60))
+            }
+            if ($ready) {
+                $arguments = ($using:Arguments).Clone()
+                $arguments.Index = $index
+                $arguments.Token = $using:token
+                $block = [scriptblock]::Create(($using:texts)[$index])
+                try { & $block $arguments *>&1 | ForEach-Object { $items.Add($_) } } catch { $items.Add($_) }
+                Disconnect-DropzoneGraph
+            }
+            [pscustomobject]@{
+                Index    = $index
+                Output   = @($items | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] -and $_ -isnot [Management.Automation.WarningRecord] -and $_ -isnot [Management.Automation.VerboseRecord] -and $_ -isnot [Management.Automation.InformationRecord] -and $_ -isnot [Management.Automation.DebugRecord] })
+                Errors   = @($items | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
+                Warnings = @($items | Where-Object { $_ -is [Management.Automation.WarningRecord] } | ForEach-Object Message)
+            }
+        }
+    } finally {
+        $barrier.Dispose()
+    }
+    @($runs | Sort-Object Index)
 }
 
 function New-TestCertificate {

@@ -33,6 +33,7 @@ namespace Dropzone.ExoSetup
                 case ErrorKind.SecurityError: return ErrorCategory.SecurityError;
                 case ErrorKind.OperationTimeout: return ErrorCategory.OperationTimeout;
                 case ErrorKind.NotImplemented: return ErrorCategory.NotImplemented;
+                case ErrorKind.ResourceBusy: return ErrorCategory.ResourceBusy;
                 default: return ErrorCategory.InvalidOperation;
             }
         }

@@ -311,7 +311,8 @@ Disconnect-TestExchange
         $label = if ($pass -eq 'nothingDone') { 'nothing done' } else { 'all done' }
         $m = $moduleRuns[$pass]; $s = $manualRuns[$pass]
         if ($pass -eq 'nothingDone') {
-            Add-Row "$label`: Graph requests" $m.graphRequests $s.graphRequests '<= 8' { param($v) $v -le 8 }
+            # 9: the read that checks the certificates and permissions were not undone by another writer is counted.
+            Add-Row "$label`: Graph requests" $m.graphRequests $s.graphRequests '<= 9' { param($v) $v -le 9 }
             Add-Row "$label`: Graph round trips" $m.graphRoundTrips $s.graphRoundTrips '<= 3' { param($v) $v -le 3 }
             Add-Row "$label`: Graph writes" $m.graphWrites $s.graphWrites ''
         } else {

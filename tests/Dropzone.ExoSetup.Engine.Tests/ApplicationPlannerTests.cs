@@ -18,7 +18,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
         private const string ExchangeSpId = "3b7c9e21-5d4f-4a8b-9c6e-2f1a0b3c4d5e";
         private const string ClientSpId = "4d6f8a0c-2e4a-4c6e-8a0c-3e5a7c9e1b3d";
 
-        private static KeyCredential Existing(string name)
+        internal static KeyCredential Existing(string name)
         {
             var certificate = TestCertificates.Valid();
             return new KeyCredential
@@ -29,7 +29,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
             };
         }
 
-        private static ApplicationState State(IEnumerable<KeyCredential> keys = null, IEnumerable<RequiredResourceAccess> permissions = null,
+        internal static ApplicationState State(IEnumerable<KeyCredential> keys = null, IEnumerable<RequiredResourceAccess> permissions = null,
             bool servicePrincipal = true, bool exchange = true, bool consented = false, bool createdByModule = false, bool otherAssignments = true)
         {
             var application = new Application
@@ -51,7 +51,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
             return new ApplicationState(application, sp, exo, assignments, null);
         }
 
-        private static VendorCertificate Vendor() =>
+        internal static VendorCertificate Vendor() =>
             CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow);
 
         [Fact]

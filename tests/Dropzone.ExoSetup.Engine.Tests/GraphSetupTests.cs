@@ -56,7 +56,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
         }
 
         [Fact]
-        public async Task On_a_fresh_tenant_the_whole_graph_setup_takes_three_round_trips_and_eight_requests()
+        public async Task On_a_fresh_tenant_the_whole_graph_setup_takes_three_round_trips_and_nine_requests_the_check_of_the_write_included()
         {
             var certificate = CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow);
             _host.Store.Log.Clear();
@@ -68,8 +68,12 @@ namespace Dropzone.ExoSetup.Engine.Tests
             Assert.Equal("contoso.onmicrosoft.com", plan.State.Organization.InitialDomain);
             var (roundTrips, requests, writes) = Count();
             Assert.True(roundTrips <= 3, $"{roundTrips} round trips");
-            Assert.True(requests <= 8, $"{requests} requests");
+            Assert.True(requests <= 9, $"{requests} requests");
             Assert.Equal(3, writes);
+            // The read that checks the PATCH travels with the consent, in the last round trip.
+            var log = _host.Store.Log.Entries();
+            var last = log.Last(e => !e.InBatch);
+            Assert.Contains(log, e => e.BatchSequence == last.Sequence && e.Method == "GET" && e.Path.StartsWith("/v1.0/applications"));
         }
 
         [Fact]
@@ -90,7 +94,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
         }
 
         [Fact]
-        public async Task With_the_service_principal_already_there_the_writes_share_one_round_trip()
+        public async Task With_the_service_principal_already_there_the_writes_share_one_round_trip_and_the_check_takes_one_more()
         {
             using (var http = new System.Net.Http.HttpClient { BaseAddress = _host.BaseUri })
             {
@@ -105,8 +109,11 @@ namespace Dropzone.ExoSetup.Engine.Tests
 
             Assert.DoesNotContain(plan.Changes, c => c.Kind == ChangeKind.CreateServicePrincipal);
             var (roundTrips, _, writes) = Count();
-            Assert.Equal(2, roundTrips);
+            Assert.Equal(3, roundTrips);
             Assert.Equal(2, writes);
+            var check = _host.Store.Log.Entries().Last();
+            Assert.Equal("GET", check.Method);
+            Assert.StartsWith("/v1.0/applications", check.Path);
         }
 
         [Fact]

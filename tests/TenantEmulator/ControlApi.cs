@@ -50,14 +50,8 @@ public static class ControlApi
             return Results.NoContent();
         });
 
-        app.MapGet("/_emulator/latency", () => Json(new JsonObject { ["milliseconds"] = store.LatencyMilliseconds }));
-        app.MapPut("/_emulator/latency", async (HttpRequest request) =>
-        {
-            var body = await ReadAsync(request) as JsonObject;
-            if (!TryInt(body?["milliseconds"], out var ms) || ms < 0) return Problem("Send {\"milliseconds\": n} with n >= 0.");
-            store.LatencyMilliseconds = ms;
-            return Results.NoContent();
-        });
+        MapMilliseconds(app, "latency", () => store.LatencyMilliseconds, ms => store.LatencyMilliseconds = ms);
+        MapMilliseconds(app, "interleave", () => store.InterleaveMilliseconds, ms => store.InterleaveMilliseconds = ms);
 
         app.MapGet("/_emulator/replication", () =>
         {
@@ -77,6 +71,19 @@ public static class ControlApi
             var body = await ReadAsync(request) as JsonObject;
             if (!TryInt(body?["servicePrincipalReads"], out var reads) || reads < 0) return Problem("Send {\"servicePrincipalReads\": n} with n >= 0.");
             lock (store.Gate) store.ServicePrincipalReplicationReads = reads;
+            return Results.NoContent();
+        });
+    }
+
+    /// <summary>A knob in milliseconds: GET shows it, PUT {"milliseconds": n} sets it.</summary>
+    private static void MapMilliseconds(WebApplication app, string name, Func<int> get, Action<int> set)
+    {
+        app.MapGet($"/_emulator/{name}", () => Json(new JsonObject { ["milliseconds"] = get() }));
+        app.MapPut($"/_emulator/{name}", async (HttpRequest request) =>
+        {
+            var body = await ReadAsync(request) as JsonObject;
+            if (!TryInt(body?["milliseconds"], out var ms) || ms < 0) return Problem("Send {\"milliseconds\": n} with n >= 0.");
+            set(ms);
             return Results.NoContent();
         });
     }

@@ -12,6 +12,7 @@ public static class EmulatorPipeline
     public const string RequestIdKey = "emulator.request-id";
     public const string ClientRequestIdKey = "emulator.client-request-id";
     public const string SequenceKey = "emulator.sequence";
+    public const string OtherWriterKey = "emulator.other-writer"; // an "otherWriter" fault for the Graph API to act on
 
     public static (string RequestId, string ClientRequestId) Ids(HttpContext context) =>
         ((string?)context.Items[RequestIdKey] ?? Guid.NewGuid().ToString(),
@@ -76,9 +77,15 @@ public static class EmulatorPipeline
                         context.Abort();
                         return;
                     }
-                    if (fault is not null)
+                    if (fault is { Kind: Fault.OtherWriterKind })
                     {
-                        faultName = fault.Status.ToString();
+                        // Not an answer of its own: the request is served, then the other client writes.
+                        faultName = fault.Name;
+                        context.Items[OtherWriterKey] = fault;
+                    }
+                    else if (fault is not null)
+                    {
+                        faultName = fault.Name;
                         await WriteFaultAsync(context, fault);
                         return;
                     }

@@ -28,6 +28,13 @@ public sealed class EmulatorStore
     private int latency;
 
     /// <summary>
+    /// The interleave switch: application reads answer this long after they read, application
+    /// writes land this long after they arrive (GraphApi.DispatchAsync); 0 = off.
+    /// </summary>
+    public int InterleaveMilliseconds { get => Volatile.Read(ref interleave); set => Volatile.Write(ref interleave, value); }
+    private int interleave;
+
+    /// <summary>
     /// Replication delay: a service principal created by POST from now on stays invisible to this
     /// many reads. Under <see cref="Gate"/>.
     /// </summary>
@@ -66,6 +73,7 @@ public sealed class EmulatorStore
             Replace((JsonObject)seed.DeepClone());
             ServicePrincipalReplicationReads = 0;
             LatencyMilliseconds = 0;
+            InterleaveMilliseconds = 0;
             Faults.Clear();
             Log.Clear();
             AfterReset?.Invoke();

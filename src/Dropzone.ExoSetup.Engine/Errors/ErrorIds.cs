@@ -37,5 +37,6 @@ namespace Dropzone.ExoSetup.Engine.Errors
         public const string UnexpectedError = "UnexpectedError";
         public const string TenantMismatch = "TenantMismatch";
         public const string GraphTokenRejected = "GraphTokenRejected";
+        public const string ConcurrentUpdate = "ConcurrentUpdate";
     }
 }

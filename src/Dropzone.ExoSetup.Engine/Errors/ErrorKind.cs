@@ -18,5 +18,8 @@ namespace Dropzone.ExoSetup.Engine.Errors
         InvalidOperation,
         OperationTimeout,
         NotImplemented,
+
+        /// <summary>Someone else is changing the same object at the same time.</summary>
+        ResourceBusy,
     }
 }

@@ -21,8 +21,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
         /// </summary>
         public async Task<ApplicationState> ReadApplicationAsync(Guid appId, ApplicationParts parts, CancellationToken cancellationToken)
         {
-            var calls = new List<GraphCall> { new GraphCall("app", _client.ApplicationsWithAppId(appId.ToString())
-                .ToGetRequestInformation(r => r.QueryParameters.Select = ApplicationFields), GraphOperations.ReadApplication) };
+            var calls = new List<GraphCall> { ApplicationCall("app", appId) };
             if (parts.HasFlag(ApplicationParts.ServicePrincipal)) calls.Add(ServicePrincipalCall("sp", appId, ServicePrincipalFields));
             if (parts.HasFlag(ApplicationParts.Consent))
             {
@@ -35,9 +34,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
 
             var replies = await ExecuteAsync(calls, cancellationToken).ConfigureAwait(false);
 
-            var appReply = replies["app"];
-            if (appReply.Status == 404) throw ApplicationNotFound(appId.ToString());
-            var application = await Read(appReply, Application.CreateFromDiscriminatorValue, GraphOperations.ReadApplication, cancellationToken).ConfigureAwait(false);
+            var application = await ReadApplicationReplyAsync(replies["app"], appId, cancellationToken).ConfigureAwait(false);
             var sp = replies.TryGetValue("sp", out var spReply) ? await ReadOptional(spReply, ServicePrincipal.CreateFromDiscriminatorValue, GraphOperations.ReadServicePrincipal, cancellationToken).ConfigureAwait(false) : null;
             var exo = replies.TryGetValue("exo", out var exoReply) ? await ReadOptional(exoReply, ServicePrincipal.CreateFromDiscriminatorValue, GraphOperations.ReadServicePrincipal, cancellationToken).ConfigureAwait(false) : null;
             var assignments = replies.TryGetValue("assignments", out var assignmentReply)
@@ -94,6 +91,15 @@ namespace Dropzone.ExoSetup.Engine.Graph
             new DropzoneException(ErrorIds.ApplicationNotFound, ErrorKind.NotFound,
                 $"No app registration {what} was found in this tenant.",
                 "Check the Application (client) ID under Entra ID > App registrations > All applications, or the tenant you are connected to (Get-DropzoneGraphContext).", what);
+
+        private GraphCall ApplicationCall(string id, Guid appId) =>
+            new GraphCall(id, _client.ApplicationsWithAppId(appId.ToString())
+                .ToGetRequestInformation(r => r.QueryParameters.Select = ApplicationFields), GraphOperations.ReadApplication);
+
+        private static Task<Application> ReadApplicationReplyAsync(GraphReply reply, Guid appId, CancellationToken cancellationToken) =>
+            reply.Status == 404
+                ? throw ApplicationNotFound(appId.ToString())
+                : Read(reply, Application.CreateFromDiscriminatorValue, GraphOperations.ReadApplication, cancellationToken);
 
         private string BaseUrl => _client.RequestAdapter.BaseUrl.TrimEnd('/');
 

@@ -25,6 +25,12 @@ namespace Dropzone.ExoSetup.Engine.Graph
         public string ServicePrincipalId { get; }
 
         public IReadOnlyList<PlannedChange> Applied { get; }
+
+        /// <summary>
+        /// The app registration as read back after its certificates or permissions were written and
+        /// checked (see VerifyWriteAsync); null when they were not written.
+        /// </summary>
+        public ApplicationState VerifiedApplication { get; internal set; }
     }
 
     public sealed partial class GraphGateway
@@ -44,7 +50,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
             var first = new List<GraphCall>();
             var patch = ApplicationPatch(changes);
             if (patch != null)
-                first.Add(new GraphCall("patch", _client.Applications[state.ObjectId].ToPatchRequestInformation(patch), GraphOperations.UpdateApplication));
+                first.Add(PatchCall(state, patch));
             var createSp = changes.Any(c => c.Kind == ChangeKind.CreateServicePrincipal);
             if (createSp)
                 first.Add(new GraphCall("sp", _client.ServicePrincipals.ToPostRequestInformation(new ServicePrincipal { AppId = state.AppId.ToString(), Tags = new List<string> { WellKnown.CreatedByTag } }), GraphOperations.CreateServicePrincipal));
@@ -56,7 +62,9 @@ namespace Dropzone.ExoSetup.Engine.Graph
             if (consent && servicePrincipalId != null)
                 first.Add(ConsentCall(state, servicePrincipalId));
 
+            var writeWatch = Stopwatch.StartNew();
             var replies = await ExecuteAsync(first, cancellationToken).ConfigureAwait(false);
+            var writeTook = writeWatch.Elapsed;
             var failures = new List<DropzoneException>();
             if (replies.TryGetValue("patch", out var patchReply) && !patchReply.IsSuccess) failures.Add(patchReply.ToException(GraphOperations.UpdateApplication));
             foreach (var reply in replies.Where(r => r.Key.StartsWith("revoke-")).Select(r => r.Value))
@@ -75,13 +83,21 @@ namespace Dropzone.ExoSetup.Engine.Graph
             }
             if (failures.Count > 0) throw failures[0];
 
+            GraphReply verified = null;
             if (consent && !replies.ContainsKey("consent"))
             {
+                // The read that checks the PATCH goes along: no round trip of its own, after the
+                // same wait as a check alone (VerifyWriteAsync).
+                if (patch != null) await Task.Delay(VerifyDelay(writeTook), cancellationToken).ConfigureAwait(false);
                 var call = ConsentCall(state, servicePrincipalId);
-                var reply = (await ExecuteAsync(new[] { call }, cancellationToken).ConfigureAwait(false))[call.Id];
+                var last = await ExecuteAsync(patch == null ? new[] { call } : new[] { call, VerifyCall(state) }, cancellationToken).ConfigureAwait(false);
+                var reply = last[call.Id];
                 if (!IsGrantedOrAlready(reply)) throw reply.ToException(GraphOperations.GrantConsent);
+                last.TryGetValue(VerifyCallId, out verified);
             }
-            return new ApplyResult(servicePrincipalId, changes);
+            var result = new ApplyResult(servicePrincipalId, changes);
+            if (patch != null) result.VerifiedApplication = await VerifyWriteAsync(state, patch, verified, writeTook, cancellationToken).ConfigureAwait(false);
+            return result;
         }
 
         private GraphCall ConsentCall(ApplicationState state, string principalId) =>

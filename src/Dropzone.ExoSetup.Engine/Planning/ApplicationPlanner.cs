@@ -150,27 +150,35 @@ namespace Dropzone.ExoSetup.Engine.Planning
 
         internal static string Describe(ApplicationState state) => $"application '{state.DisplayName}' ({state.AppId})";
 
-        private static List<RequiredResourceAccess> WithManageAsApp(IReadOnlyList<RequiredResourceAccess> existing)
+        private static List<RequiredResourceAccess> WithManageAsApp(IReadOnlyList<RequiredResourceAccess> existing) =>
+            WithPermission(existing, WellKnown.ExchangeOnlineAppId.ToString(), WellKnown.ManageAsAppRoleId, "Role");
+
+        private static List<RequiredResourceAccess> WithoutManageAsApp(IReadOnlyList<RequiredResourceAccess> existing) =>
+            WithoutPermission(existing, WellKnown.ExchangeOnlineAppId.ToString(), WellKnown.ManageAsAppRoleId, "Role");
+
+        /// <summary>A copy of <paramref name="existing"/> with one more permission of one API (its entry created when missing).</summary>
+        internal static List<RequiredResourceAccess> WithPermission(IReadOnlyList<RequiredResourceAccess> existing, string resourceAppId, Guid id, string type)
         {
             var result = existing.Select(Copy).ToList();
-            var exchange = result.FirstOrDefault(r => string.Equals(r.ResourceAppId, WellKnown.ExchangeOnlineAppId.ToString(), StringComparison.OrdinalIgnoreCase));
-            if (exchange == null)
+            var entry = result.FirstOrDefault(r => string.Equals(r.ResourceAppId, resourceAppId, StringComparison.OrdinalIgnoreCase));
+            if (entry == null)
             {
-                exchange = new RequiredResourceAccess { ResourceAppId = WellKnown.ExchangeOnlineAppId.ToString(), ResourceAccess = new List<ResourceAccess>() };
-                result.Add(exchange);
+                entry = new RequiredResourceAccess { ResourceAppId = resourceAppId, ResourceAccess = new List<ResourceAccess>() };
+                result.Add(entry);
             }
-            exchange.ResourceAccess.Add(new ResourceAccess { Id = WellKnown.ManageAsAppRoleId, Type = "Role" });
+            entry.ResourceAccess.Add(new ResourceAccess { Id = id, Type = type });
             return result;
         }
 
-        private static List<RequiredResourceAccess> WithoutManageAsApp(IReadOnlyList<RequiredResourceAccess> existing)
+        /// <summary>A copy of <paramref name="existing"/> without one permission (its API's entry dropped when that leaves it empty).</summary>
+        internal static List<RequiredResourceAccess> WithoutPermission(IReadOnlyList<RequiredResourceAccess> existing, string resourceAppId, Guid id, string type)
         {
             var result = new List<RequiredResourceAccess>();
             foreach (var entry in existing.Select(Copy))
             {
-                if (string.Equals(entry.ResourceAppId, WellKnown.ExchangeOnlineAppId.ToString(), StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(entry.ResourceAppId, resourceAppId, StringComparison.OrdinalIgnoreCase))
                 {
-                    entry.ResourceAccess = entry.ResourceAccess.Where(a => !(a.Id == WellKnown.ManageAsAppRoleId && a.Type == "Role")).ToList();
+                    entry.ResourceAccess = entry.ResourceAccess.Where(a => !(a.Id == id && a.Type == type)).ToList();
                     if (entry.ResourceAccess.Count == 0) continue;
                 }
                 result.Add(entry);
@@ -178,7 +186,7 @@ namespace Dropzone.ExoSetup.Engine.Planning
             return result;
         }
 
-        private static void RequireReadableKeys(ApplicationState state)
+        internal static void RequireReadableKeys(ApplicationState state)
         {
             var unreadable = state.Certificates.Where(c => !c.KeyReadable).ToList();
             if (unreadable.Count == 0) return;

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
 using Dropzone.ExoSetup.Engine.Model;
@@ -58,8 +59,10 @@ namespace Dropzone.ExoSetup.Cmdlets
                 return;
             }
             if (Approve(new[] { change }).Count == 0) return;
-            Run(cancel => graph.Gateway.ApplyAsync(state, new[] { change }, cancel));
-            result.KeyId = change.KeyId.Value;
+            var applied = Run(cancel => graph.Gateway.ApplyAsync(state, new[] { change }, cancel));
+            // The certificate as the app holds it after the write was checked: another run may have
+            // added the same certificate under its own keyId.
+            result.KeyId = applied.VerifiedApplication?.Certificates.FirstOrDefault(c => c.Thumbprint == certificate.Thumbprint)?.KeyId ?? change.KeyId.Value;
             result.DisplayName = DisplayName;
             result.Status = CertificateInstallStatus.Added;
             WriteObject(result);

@@ -101,10 +101,12 @@ namespace Dropzone.ExoSetup.Cmdlets
             if (WhatIfRequested) return;
 
             Progress(steps, certificateChange != null ? CertificateStep : PermissionStep, "Writing to Entra ID");
+            Guid? addedKeyId = null;
             try
             {
                 var applied = Run(cancel => graph.Gateway.ApplyAsync(state, approved, cancel));
                 summary.ServicePrincipalObjectId = applied.ServicePrincipalId;
+                addedKeyId = applied.VerifiedApplication?.Certificates.FirstOrDefault(c => c.Thumbprint == summary.CertificateThumbprint)?.KeyId;
             }
             catch (DropzoneException e)
             {
@@ -115,7 +117,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             if (certificateChange == null)
                 steps.Record(CertificateStep, IntegrationStepStatus.AlreadyDone, $"Certificate {summary.CertificateThumbprint} is on the app (keyId {plan.ExistingCertificate.KeyId}).");
             else if (approved.Contains(certificateChange))
-                steps.Record(CertificateStep, IntegrationStepStatus.Done, $"Added certificate {summary.CertificateThumbprint} (keyId {certificateChange.KeyId}), keeping the {state.Certificates.Count} already there.");
+                steps.Record(CertificateStep, IntegrationStepStatus.Done, $"Added certificate {summary.CertificateThumbprint} (keyId {addedKeyId ?? certificateChange.KeyId}), keeping the {state.Certificates.Count} already there.");
             else
                 steps.Record(CertificateStep, IntegrationStepStatus.Skipped, "Declined.");
 

@@ -18,6 +18,8 @@ A certificate that is not valid yet (its NotBefore is in the future) is accepted
 
 Certificates already on the app are kept exactly as they are. Microsoft Graph replaces the whole list of certificates (keyCredentials) when it is updated, so the command reads the list with the certificates' keys, adds the new one and sends the whole list back. If Graph does not return the key of a certificate already there, sending the list would delete that certificate, so the command changes nothing and fails with the ErrorId ExistingCertificateUnreadable.
 
+Because the whole list is written, another writer changing the app at the same moment (an admin in the portal, another script, a second run of this command) could undo the write. The command therefore reads the app again after writing. If the new certificate is not there, it waits a short random while, reads the list again, adds the certificate to what is there now (keeping what the other writer added) and writes it again, up to 4 times; then it fails with the ErrorId ConcurrentUpdate, naming the certificate, and reports nothing as Added. If a certificate it kept is gone after its write, a warning names it: another writer removed it, and the command does not put it back. The KeyId in the result is the one the certificate has on the app.
+
 If a certificate with the same thumbprint is already on the app, nothing is written and the result has the Status AlreadyInstalled, with the KeyId and DisplayName of the certificate already there. Running the command again is therefore safe.
 
 The new certificate gets the description (display name) "Dropzone AI" unless -DisplayName says otherwise, the type AsymmetricX509Cert, the usage Verify, and the certificate's own validity dates (NotBefore and NotAfter).

@@ -56,8 +56,13 @@ public static class Applications
                 return ODataQuery.Single(request, "applications", app, select, keepKeys);
             }
             case "PATCH":
-                Patch(app, GraphApi.RequireBodyObject(request));
+            {
+                var body = GraphApi.RequireBodyObject(request);
+                var readByOtherWriter = request.OtherWriter is null ? null : (JsonObject)app.DeepClone();
+                Patch(app, body);
+                if (request.OtherWriter is { } writer) OtherWriter.Write(app, readByOtherWriter!, body, writer);
                 return GraphResponse.NoContent();
+            }
             default:
                 throw request.Method == "DELETE" ? NotEmulated("Deleting an application") : GraphApi.MethodNotAllowed();
         }

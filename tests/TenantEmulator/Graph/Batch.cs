@@ -59,16 +59,17 @@ public static class Batch
                     context.Abort();
                     return;
                 }
-                if (fault is not null) response = EmulatorPipeline.FaultResponse(fault, requestId, clientRequestId);
+                if (fault is not null && fault.Kind != Fault.OtherWriterKind) response = EmulatorPipeline.FaultResponse(fault, requestId, clientRequestId);
                 else if (GraphApi.IsBatchPath(inner.Path))
                     response = GraphResponse.Error(400, "BadRequest", "A batch request cannot be nested in a batch.", requestId, clientRequestId);
                 else
                 {
                     var query = QueryHelpers.ParseQuery(inner.QueryText)
                         .ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-                    response = GraphApi.Dispatch(store, new GraphRequest(inner.Method, inner.Path, query, inner.Body, envelope.BaseUrl, requestId, clientRequestId, envelope.Caller));
+                    response = await GraphApi.DispatchAsync(store, new GraphRequest(inner.Method, inner.Path, query, inner.Body, envelope.BaseUrl, requestId, clientRequestId, envelope.Caller)
+                        { OtherWriter = fault?.Kind == Fault.OtherWriterKind ? fault : null });
                 }
-                Log(store, inner, fullPath, response.Status, sequence, envelopeSequence, time, fault?.Status.ToString());
+                Log(store, inner, fullPath, response.Status, sequence, envelopeSequence, time, fault?.Name);
             }
             statuses[inner.Id] = response.Status;
             responses.Add(ToJson(inner.Id, response));

@@ -37,7 +37,8 @@ public static partial class GraphApi
                 await Batch.HandleAsync(context, store, request);
                 return;
             }
-            await GraphErrors.WriteAsync(context, Dispatch(store, request));
+            var otherWriter = context.Items[EmulatorPipeline.OtherWriterKey] as Fault;
+            await GraphErrors.WriteAsync(context, await DispatchAsync(store, request with { OtherWriter = otherWriter }));
         });
     }
 
@@ -48,6 +49,23 @@ public static partial class GraphApi
         using var reader = new StreamReader(request.Body);
         var text = await reader.ReadToEndAsync();
         return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+    }
+
+    /// <summary>
+    /// <see cref="Dispatch"/>, taking the time Graph takes inside the service when the interleave
+    /// switch is on: a read of applications answers that long after it read, a write to one lands
+    /// that long after it arrived. Concurrent runs' requests then overlap as they do against Graph,
+    /// where applications have no ETag/If-Match and the last PATCH of a collection wins
+    /// (Graph docs: api/application-update.md, concepts/applications-how-to-add-certificate.md).
+    /// </summary>
+    public static async Task<GraphResponse> DispatchAsync(EmulatorStore store, GraphRequest request)
+    {
+        var interleave = store.InterleaveMilliseconds;
+        var applications = interleave > 0 && request.Path.TrimStart('/').StartsWith("applications", StringComparison.OrdinalIgnoreCase);
+        if (applications && request.Method != "GET") await Task.Delay(interleave);
+        var response = Dispatch(store, request);
+        if (applications && request.Method == "GET") await Task.Delay(interleave);
+        return response;
     }
 
     /// <summary>Runs one Graph request against the tenant; never throws for a Graph-level failure.</summary>

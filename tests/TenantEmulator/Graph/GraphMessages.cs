@@ -17,6 +17,9 @@ public sealed record GraphRequest(
     BearerToken? Caller = null)
 {
     public string? QueryValue(string name) => Query.TryGetValue(name, out var v) ? v : null;
+
+    /// <summary>An "otherWriter" fault that matched this request: another client writes right after it.</summary>
+    public Fault? OtherWriter { get; init; }
 }
 
 public sealed class GraphResponse

@@ -414,6 +414,8 @@ function Set-EmulatorCloudShell {
     if ($Audiences) { $body.audiences = @($Audiences) }
     $null = Invoke-EmulatorControl -Emulator $Emulator -Path cloudshell -Method PUT -Body $body
     "$($Emulator.BaseUri)/oauth2/token"
+}
+
 function Set-EmulatorInterleave {
     <#
     .SYNOPSIS

@@ -186,7 +186,8 @@ function Reset-TestTenant {
     <#
     .SYNOPSIS
     Puts an emulator back to a clean start for the next test: the tenant from a file name (or a
-    state object), no Graph or Exchange faults, no replication delay, an empty request log.
+    state object), no Graph or Exchange faults, no replication delay, Graph options at their
+    defaults, an empty request log.
     #>
     param(
         [Parameter(Mandatory)] $Emulator,
@@ -197,7 +198,8 @@ function Reset-TestTenant {
     Set-EmulatorState -Emulator $Emulator -State $State
     Clear-EmulatorFault -Emulator $Emulator
     Clear-ExchangeFault -Emulator $Emulator
-    Set-EmulatorReplicationDelay -Emulator $Emulator -ServicePrincipalReads 0
+    Set-EmulatorReplicationDelay -Emulator $Emulator -ServicePrincipalReads 0 -Seconds 0
+    $null = Set-EmulatorGraphOption -Emulator $Emulator -ExpiredCertificateSentBack Reject
     Set-EmulatorLatency -Emulator $Emulator -Milliseconds 0
     Clear-EmulatorRequestLog -Emulator $Emulator
 }
@@ -376,11 +378,29 @@ function Set-EmulatorLatency {
 function Set-EmulatorReplicationDelay {
     <#
     .SYNOPSIS
-    From now on a service principal created by POST stays invisible to its next -ServicePrincipalReads
-    reads (404 by id or appId, missing from filtered lists); writes naming its id still work. 0 = off.
+    -ServicePrincipalReads: from now on a service principal created by POST stays invisible to its
+    next n reads (404 by id or appId, missing from filtered lists); writes naming its id still work.
+    -Seconds: as Entra ID behaves, for that long after its creation a new service principal is
+    missed by reads and consent naming it answers 400 "Not a valid reference update.", and a new
+    app role assignment is missed by reads. 0 = off (each knob is set only when given).
     #>
-    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)][int] $ServicePrincipalReads)
-    $null = Invoke-EmulatorControl -Emulator $Emulator -Path replication -Method PUT -Body @{ servicePrincipalReads = $ServicePrincipalReads }
+    param([Parameter(Mandatory)] $Emulator, [int] $ServicePrincipalReads = -1, [double] $Seconds = -1)
+    $body = @{}
+    if ($ServicePrincipalReads -ge 0) { $body.servicePrincipalReads = $ServicePrincipalReads }
+    if ($Seconds -ge 0) { $body.seconds = $Seconds }
+    if ($body.Count -eq 0) { throw 'Give -ServicePrincipalReads and/or -Seconds.' }
+    $null = Invoke-EmulatorControl -Emulator $Emulator -Path replication -Method PUT -Body $body
+}
+
+function Set-EmulatorGraphOption {
+    <#
+    .SYNOPSIS
+    Chooses how the emulated Graph behaves where the real behaviour is UNCONFIRMED:
+    -ExpiredCertificateSentBack Reject (a PATCH that sends back an expired certificate the app already
+    holds is refused with KeyCredentialsInvalidEndDate; the default) or Accept (it is kept as it is).
+    #>
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)][ValidateSet('Reject', 'Accept')][string] $ExpiredCertificateSentBack)
+    Invoke-EmulatorControl -Emulator $Emulator -Path graph-options -Method PUT -Body @{ expiredCertificateSentBack = $ExpiredCertificateSentBack.ToLowerInvariant() }
 }
 
 function New-TestCertificate {

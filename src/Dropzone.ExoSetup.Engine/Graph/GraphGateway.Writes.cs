@@ -25,6 +25,18 @@ namespace Dropzone.ExoSetup.Engine.Graph
         public string ServicePrincipalId { get; }
 
         public IReadOnlyList<PlannedChange> Applied { get; }
+
+        /// <summary>
+        /// Changes Graph answered "already so" (a service principal that exists: 409; a consent that
+        /// exists): nothing changed for them, so a step made only of these is AlreadyDone, not Done.
+        /// </summary>
+        public IReadOnlyList<PlannedChange> AlreadyDone { get; internal set; } = new List<PlannedChange>();
+
+        /// <summary>Consent requests sent again because Entra ID had not replicated the new service principal yet.</summary>
+        public int ReplicationRetries { get; internal set; }
+
+        /// <summary>How long those retries waited.</summary>
+        public TimeSpan ReplicationWait { get; internal set; }
     }
 
     public sealed partial class GraphGateway
@@ -36,18 +48,34 @@ namespace Dropzone.ExoSetup.Engine.Graph
         /// a service principal just created, by the id its POST returned (reads lag behind writes).
         /// A failure leaves the tenant in a state that running the step again completes.
         /// </summary>
-        public async Task<ApplyResult> ApplyAsync(ApplicationState state, IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken)
+        public Task<ApplyResult> ApplyAsync(ApplicationState state, IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken) =>
+            ApplyAsync(state, changes, ReplicationTimeout, cancellationToken);
+
+        /// <summary>
+        /// As <see cref="ApplyAsync(ApplicationState, IReadOnlyList{PlannedChange}, CancellationToken)"/>;
+        /// a consent Entra ID refuses while the service principal replicates is retried for up to
+        /// <paramref name="replicationTimeout"/> (then ReplicationTimeout).
+        /// </summary>
+        public async Task<ApplyResult> ApplyAsync(ApplicationState state, IReadOnlyList<PlannedChange> changes, TimeSpan replicationTimeout, CancellationToken cancellationToken)
         {
             var servicePrincipalId = state.ServicePrincipal?.ObjectId;
             if (changes.Count == 0) return new ApplyResult(servicePrincipalId, changes);
+            var alreadyDone = new List<PlannedChange>();
 
             var first = new List<GraphCall>();
             var patch = ApplicationPatch(changes);
+            // A PATCH that keeps an expired certificate may be refused as a whole: it goes alone
+            // first, so that a refusal leaves the tenant exactly as it was.
+            if (patch != null && KeepsExpiredCertificate(patch))
+            {
+                await PatchKeepingExpiredAsync(state, patch, cancellationToken).ConfigureAwait(false);
+                patch = null;
+            }
             if (patch != null)
                 first.Add(new GraphCall("patch", _client.Applications[state.ObjectId].ToPatchRequestInformation(patch), GraphOperations.UpdateApplication));
             var createSp = changes.Any(c => c.Kind == ChangeKind.CreateServicePrincipal);
             if (createSp)
-                first.Add(new GraphCall("sp", _client.ServicePrincipals.ToPostRequestInformation(new ServicePrincipal { AppId = state.AppId.ToString(), Tags = new List<string> { WellKnown.CreatedByTag } }), GraphOperations.CreateServicePrincipal));
+                first.Add(CreateServicePrincipalCall(state.AppId));
             foreach (var revoke in changes.Where(c => c.Kind == ChangeKind.RevokeConsent))
                 first.Add(new GraphCall("revoke-" + revoke.AssignmentId, _client.ServicePrincipals[state.ExchangeResource.ObjectId].AppRoleAssignedTo[revoke.AssignmentId].ToDeleteRequestInformation(), GraphOperations.RevokeConsent));
             if (changes.Any(c => c.Kind == ChangeKind.DeleteServicePrincipal) && servicePrincipalId != null)
@@ -63,26 +91,40 @@ namespace Dropzone.ExoSetup.Engine.Graph
                 if (!reply.IsSuccess && reply.Status != 404) failures.Add(reply.ToException(GraphOperations.RevokeConsent));
             if (replies.TryGetValue("delete-sp", out var deleteReply) && !deleteReply.IsSuccess && deleteReply.Status != 404)
                 failures.Add(deleteReply.ToException(GraphOperations.DeleteServicePrincipal));
-            if (replies.TryGetValue("consent", out var consentReply) && !IsGrantedOrAlready(consentReply)) failures.Add(consentReply.ToException(GraphOperations.GrantConsent));
+            ForgetDeleted(state, changes, replies);
+            if (replies.TryGetValue("consent", out var consentReply) && !IsGrantedOrAlready(consentReply) && !IsReplicationLag(consentReply))
+                failures.Add(consentReply.ToException(GraphOperations.GrantConsent));
             if (replies.TryGetValue("sp", out var spReply))
             {
-                if (spReply.IsSuccess)
-                    servicePrincipalId = (await spReply.ReadAsync(ServicePrincipal.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false)).Id;
-                else if (spReply.Status == 409)
-                    servicePrincipalId = await WaitForServicePrincipalAsync(state.AppId, cancellationToken).ConfigureAwait(false);
-                else
-                    failures.Add(spReply.ToException(GraphOperations.CreateServicePrincipal));
+                var created = await ReadCreatedServicePrincipalAsync(state.AppId, spReply, replicationTimeout, cancellationToken).ConfigureAwait(false);
+                if (created.Failure != null) failures.Add(created.Failure);
+                else servicePrincipalId = created.Id;
+                if (created.Existed) alreadyDone.Add(changes.First(c => c.Kind == ChangeKind.CreateServicePrincipal));
             }
             if (failures.Count > 0) throw failures[0];
 
-            if (consent && !replies.ContainsKey("consent"))
+            var result = new ApplyResult(servicePrincipalId, changes) { AlreadyDone = alreadyDone };
+            if (consent)
             {
-                var call = ConsentCall(state, servicePrincipalId);
-                var reply = (await ExecuteAsync(new[] { call }, cancellationToken).ConfigureAwait(false))[call.Id];
-                if (!IsGrantedOrAlready(reply)) throw reply.ToException(GraphOperations.GrantConsent);
+                // Sent now when the service principal was just created, or again when Entra ID
+                // refused it in the first round trip because the principal was still replicating.
+                var granted = consentReply != null && !IsReplicationLag(consentReply)
+                    ? await ConsentOutcomeAsync(state, consentReply, cancellationToken).ConfigureAwait(false)
+                    : await GrantConsentAsync(state, servicePrincipalId, consentReply != null, replicationTimeout, result, cancellationToken).ConfigureAwait(false);
+                if (!granted) alreadyDone.Add(changes.First(c => c.Kind == ChangeKind.GrantConsent));
             }
-            return new ApplyResult(servicePrincipalId, changes);
+            return result;
         }
+
+        private GraphCall CreateServicePrincipalCall(Guid appId) =>
+            new GraphCall("sp", _client.ServicePrincipals.ToPostRequestInformation(new ServicePrincipal
+            {
+                AppId = appId.ToString(),
+                // The portal lists under Enterprise applications only service principals with this
+                // tag (resources/serviceprincipal.md, "tags"), and the vendor's procedure reads the
+                // object id there. The module's own tag marks what Uninstall may delete.
+                Tags = new List<string> { WellKnown.CreatedByTag, WellKnown.IntegratedAppTag },
+            }), GraphOperations.CreateServicePrincipal);
 
         private GraphCall ConsentCall(ApplicationState state, string principalId) =>
             new GraphCall("consent", _client.ServicePrincipals[state.ExchangeResource.ObjectId].AppRoleAssignedTo.ToPostRequestInformation(new AppRoleAssignment
@@ -106,17 +148,6 @@ namespace Dropzone.ExoSetup.Engine.Graph
             if (keyCredentials != null) patch.KeyCredentials = keyCredentials;
             if (permissions != null) patch.RequiredResourceAccess = permissions;
             return patch;
-        }
-
-        /// <summary>
-        /// The service principal exists (the POST said so) but reads do not show it yet: wait for it.
-        /// </summary>
-        private async Task<string> WaitForServicePrincipalAsync(Guid appId, CancellationToken cancellationToken)
-        {
-            var found = await FindServicePrincipalAsync(appId, ReplicationTimeout, cancellationToken).ConfigureAwait(false);
-            return found?.ObjectId ?? throw new DropzoneException(ErrorIds.ReplicationTimeout, ErrorKind.OperationTimeout,
-                $"The service principal of {appId} exists but stayed invisible to reads for {ReplicationTimeout.TotalSeconds:0} s.",
-                "Wait a few minutes for Entra ID to replicate, then run the command again.", appId);
         }
 
         /// <summary>

@@ -29,12 +29,17 @@ namespace Dropzone.ExoSetup.Engine.Planning
         /// <summary>The vendor's certificate when it is on the app already; null when the plan adds it.</summary>
         public CertificateDetails ExistingCertificate { get; }
 
+        public static Task<GraphSetupPlan> CreateAsync(GraphGateway gateway, Guid appId, VendorCertificate certificate, string certificateName,
+            bool skipConsent, CancellationToken cancellationToken) =>
+            CreateAsync(gateway, appId, certificate, certificateName, skipConsent, removeExpiredCertificates: false, cancellationToken);
+
+        /// <summary>As above; with <c>removeExpiredCertificates</c> the app's expired certificates go in the same write (-RemoveExpiredCertificate).</summary>
         public static async Task<GraphSetupPlan> CreateAsync(GraphGateway gateway, Guid appId, VendorCertificate certificate, string certificateName,
-            bool skipConsent, CancellationToken cancellationToken)
+            bool skipConsent, bool removeExpiredCertificates, CancellationToken cancellationToken)
         {
             var state = await gateway.ReadApplicationAsync(appId, ApplicationParts.Consent | ApplicationParts.Organization, cancellationToken).ConfigureAwait(false);
             var changes = new List<PlannedChange>();
-            var addCertificate = ApplicationPlanner.PlanAddCertificate(state, certificate, certificateName, out var existing);
+            var addCertificate = ApplicationPlanner.PlanAddCertificate(state, certificate, certificateName, removeExpiredCertificates, DateTimeOffset.UtcNow, out var existing);
             if (addCertificate != null) changes.Add(addCertificate);
             changes.AddRange(ApplicationPlanner.PlanPermission(state, skipConsent));
             return new GraphSetupPlan(state, changes, existing);

@@ -55,9 +55,9 @@ namespace Dropzone.ExoSetup.Cmdlets
                 : Pass("PermissionRequested", $"{WellKnown.ManageAsAppRoleName} (application permission) is requested."));
             checks.Add(missing.Contains(ChangeKind.GrantConsent)
                 ? Fail("ConsentGranted", "Admin consent to Exchange.ManageAsApp has not been granted.", $"Grant-DropzoneExoPermission -ApplicationId {id}")
-                : state.AwaitingReplication
-                    ? Warn("ConsentGranted", $"This session granted admin consent to the service principal {state.ServicePrincipal?.ObjectId}, but after {TimeoutSeconds} s reads still do not show it (Entra ID replication).",
-                        $"Run Test-DropzoneExoIntegration -ApplicationId {id} again in a few minutes.")
+                : state.ConsentNotYetReadable
+                    ? Fail("ConsentGranted", $"This session granted admin consent to the service principal {state.ServicePrincipal?.ObjectId}, but after {TimeoutSeconds} s reads still do not show it: Entra ID is still replicating, or it was removed since.",
+                        $"Run Test-DropzoneExoIntegration -ApplicationId {id} again in a few minutes; if it still fails, Grant-DropzoneExoPermission -ApplicationId {id}")
                     : Pass("ConsentGranted", $"Admin consent is granted to the service principal {state.ServicePrincipal?.ObjectId}."));
             checks.Add(string.IsNullOrEmpty(state.Organization?.InitialDomain)
                 ? Fail("OrganizationId", "The tenant has no verified domain marked isInitial.", "Look for the *.onmicrosoft.com domain under Entra ID > Custom domain names.")

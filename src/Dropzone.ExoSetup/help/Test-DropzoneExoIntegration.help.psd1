@@ -43,7 +43,7 @@ The certificate file from the Dropzone AI UI (usually <tenant>.dropzone.app.crt)
 The file is read as Install-DropzoneCertificate reads it. One that cannot be used (missing, not a certificate, with a private key, expired) does not stop the command: CertificatePresent fails with the reason, and CertificateExpiry is Skipped.
 '@
         TimeoutSeconds  = @'
-How long, in seconds, the command waits for reads to show what this session created moments before (a service principal or admin consent made by Install-DropzoneExoIntegration or Grant-DropzoneExoPermission), which Entra ID may take a while to replicate. It reads again with growing pauses and a progress bar instead of reporting them missing. 300 by default; 1 to 3600. Only what this session created is waited for: a consent that is simply missing fails at once. When the time is up, ConsentGranted is Warn.
+How long, in seconds, the command waits for reads to show what this session created moments before (a service principal or admin consent made by Install-DropzoneExoIntegration or Grant-DropzoneExoPermission), which Entra ID may take a while to replicate. It reads again with growing pauses and a progress bar instead of reporting them missing. 300 by default; 1 to 3600. Only what this session created is waited for: a consent that is simply missing fails at once. When the time is up and reads still do not show the consent, ConsentGranted fails, saying so.
 '@
         Quiet           = @'
 Outputs only $true (no check failed) or $false (at least one check failed), for scripts and scheduled checks. Warn and Skipped do not count as failures.

@@ -102,7 +102,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
 
         /// <summary>
         /// Runs <paramref name="attempt"/> until it returns true or <paramref name="wait"/> has passed,
-        /// pausing 0.5 s, 1 s, 2 s, 4 s, then 5 s between attempts, with a progress bar. Returns
+        /// pausing 0.5 s at first and half as long again each time, up to 5 s, with a progress bar. Returns
         /// whether it succeeded and how many attempts it took.
         /// </summary>
         private static async Task<(bool Succeeded, int Attempts)> WaitForReplicationAsync(string what, TimeSpan wait, Func<Task<bool>> attempt, CancellationToken cancellationToken)
@@ -124,7 +124,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
                     await Task.Delay(pause < left ? pause : left, cancellationToken).ConfigureAwait(false);
                     attempts++;
                     if (await attempt().ConfigureAwait(false)) return (true, attempts);
-                    pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                    pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 3 / 2, TimeSpan.FromSeconds(5).Ticks));
                 }
             }
             finally

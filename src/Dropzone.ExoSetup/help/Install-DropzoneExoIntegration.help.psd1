@@ -65,7 +65,7 @@ Useful when the Entra ID administrator and the Exchange administrator are differ
         TimeoutSeconds         = @'
 How long, in seconds, each Exchange step keeps trying while Exchange Online does not know the service principal yet (Exchange answers that it "could not be found in Azure Active Directory"). 300 by default; 1 to 3600. The wait starts at 1 second and doubles each time, up to 15 seconds. When the time is up, the step fails with the ErrorId ExchangeReplicationTimeout; run the command again later, or give a larger value. Ctrl+C stops the wait.
 
-The same limit applies to admin consent for a service principal created moments before: Entra ID refuses it ("Not a valid reference update.") until the new service principal has replicated, so the consent is sent again with growing pauses (0.5 s, 1 s, 2 s, 4 s, then every 5 s) and a progress bar; the ExchangePermission step's Detail says how often and how long. When the time is up, the step fails with the ErrorId ReplicationTimeout; the service principal is kept, and running the command again grants consent once.
+The same limit applies to admin consent for a service principal created moments before: Entra ID refuses it ("Not a valid reference update.") until the new service principal has replicated, so the consent is sent again with growing pauses (0.5 s at first, half as long again each time, up to 5 s) and a progress bar; the ExchangePermission step's Detail says how often and how long. When the time is up, the step fails with the ErrorId ReplicationTimeout; the service principal is kept, and running the command again grants consent once.
 
 Right after the service principal was created, replication to Exchange Online can take several minutes: 900 is a reasonable value for a first run.
 '@

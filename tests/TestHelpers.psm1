@@ -227,12 +227,16 @@ function New-GeneratedTenant {
     other certificates and client secrets on the "Dropzone AI" app, other APIs' permissions
     (sometimes another Exchange role), sometimes its service principal with other app role
     assignments, other apps with service principals, Exchange service principals and role
-    assignments. Certificates come from -CertificatePool. Returns an ordered hashtable for
-    Set-EmulatorState.
+    assignments. Certificates come from -CertificatePool. With -ExpiredCertificatePool, about one
+    tenant in three also has expired certificates on the app (last year's vendor certificate among
+    them); with -PreviousVendorCertificate, about one in three has it on the app as 'Dropzone AI'
+    (the vendor's certificate before rotation). Returns an ordered hashtable for Set-EmulatorState.
     #>
     param(
         [Parameter(Mandatory)][int] $Seed,
-        [Parameter(Mandatory)][object[]] $CertificatePool
+        [Parameter(Mandatory)][object[]] $CertificatePool,
+        [object[]] $ExpiredCertificatePool,
+        $PreviousVendorCertificate
     )
     $random = [Random]::new($Seed)
     $guid = { $bytes = [byte[]]::new(16); $random.NextBytes($bytes); [guid]::new($bytes).ToString() }
@@ -255,6 +259,23 @@ function New-GeneratedTenant {
             type = 'AsymmetricX509Cert'; usage = 'Verify'
         }
     })
+    # Drawn from a random of their own, so the other extras of a seed stay what they were.
+    $extra = [Random]::new($Seed * 31 + 7)
+    $stored = { param($certificate, $name)
+        [ordered]@{
+            customKeyIdentifier = $certificate.Thumbprint; displayName = $name; endDateTime = & $iso $certificate.NotAfter
+            key = [Convert]::ToBase64String($certificate.RawData); keyId = $(& { $b = [byte[]]::new(16); $extra.NextBytes($b); [guid]::new($b).ToString() })
+            startDateTime = & $iso $certificate.NotBefore; type = 'AsymmetricX509Cert'; usage = 'Verify'
+        }
+    }
+    if ($ExpiredCertificatePool -and $extra.Next(3) -eq 0) {
+        $count = $extra.Next(1, [Math]::Min(2, $ExpiredCertificatePool.Count) + 1)
+        $names = @('Dropzone AI', 'Expired certificate')
+        $app.keyCredentials += @(0..($count - 1) | ForEach-Object { & $stored $ExpiredCertificatePool[$_] $names[$_ % 2] })
+    }
+    if ($PreviousVendorCertificate -and $extra.Next(3) -eq 0) {
+        $app.keyCredentials += @(& $stored $PreviousVendorCertificate 'Dropzone AI')
+    }
     $app.passwordCredentials = @(& $upTo 2 | ForEach-Object {
         [ordered]@{ customKeyIdentifier = $null; displayName = "Secret $_"; endDateTime = '2028-01-01T00:00:00Z'; hint = "s$_"
             keyId = & $guid; secretText = $null; startDateTime = '2026-01-01T00:00:00Z' }

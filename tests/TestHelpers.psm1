@@ -196,6 +196,11 @@ function Reset-TestTenant {
     )
     if ($PSCmdlet.ParameterSetName -eq 'Name') { $State = Get-Content (Get-TestTenantFile $Tenant) -Raw | ConvertFrom-Json }
     Set-EmulatorState -Emulator $Emulator -State $State
+    Clear-EmulatorFault -Emulator $Emulator
+    Clear-ExchangeFault -Emulator $Emulator
+    Set-EmulatorReplicationDelay -Emulator $Emulator -ServicePrincipalReads 0 -Seconds 0
+    $null = Set-EmulatorGraphOption -Emulator $Emulator -ExpiredCertificateSentBack Reject
+    Set-EmulatorLatency -Emulator $Emulator -Milliseconds 0
     # A reset tenant is another tenant: the module's Graph session, which remembers the service
     # principal and consent it created while reads lag, starts afresh, as it would for a new tenant.
     if (Get-Command Get-DropzoneGraphContext -ErrorAction Ignore) {
@@ -204,11 +209,6 @@ function Reset-TestTenant {
             Connect-TestGraph -Emulator $Emulator -Environment $context.Environment | Out-Null
         }
     }
-    Clear-EmulatorFault -Emulator $Emulator
-    Clear-ExchangeFault -Emulator $Emulator
-    Set-EmulatorReplicationDelay -Emulator $Emulator -ServicePrincipalReads 0 -Seconds 0
-    $null = Set-EmulatorGraphOption -Emulator $Emulator -ExpiredCertificateSentBack Reject
-    Set-EmulatorLatency -Emulator $Emulator -Milliseconds 0
     Clear-EmulatorRequestLog -Emulator $Emulator
 }
 

@@ -156,29 +156,11 @@ namespace Dropzone.ExoSetup.Engine.Graph
         /// </summary>
         public async Task<ServicePrincipalInfo> FindServicePrincipalAsync(Guid appId, TimeSpan wait, CancellationToken cancellationToken)
         {
-            var log = OperationScope.Log;
-            var watch = Stopwatch.StartNew();
-            var pause = TimeSpan.FromSeconds(1);
-            const int activity = 4711;
-            var waited = false;
-            try
-            {
-                while (true)
-                {
-                    var found = await FindServicePrincipalAsync(appId, cancellationToken).ConfigureAwait(false);
-                    var left = wait - watch.Elapsed;
-                    if (found != null || left <= TimeSpan.Zero) return found;
-                    waited = true;
-                    log.Progress(new OperationProgress(activity, "Waiting for Entra ID replication",
-                        $"The service principal of {appId} is not readable yet", (int)Math.Min(99, 100 * watch.Elapsed.TotalSeconds / wait.TotalSeconds), (int)left.TotalSeconds));
-                    await Task.Delay(pause < left ? pause : left, cancellationToken).ConfigureAwait(false);
-                    if (pause < TimeSpan.FromSeconds(5)) pause += TimeSpan.FromSeconds(1);
-                }
-            }
-            finally
-            {
-                if (waited) log.Progress(new OperationProgress(activity, "Waiting for Entra ID replication", "Done", completed: true));
-            }
+            var found = await FindServicePrincipalAsync(appId, cancellationToken).ConfigureAwait(false);
+            if (found != null) return found;
+            await WaitForReplicationAsync($"The service principal of {appId} is not readable yet", wait,
+                async () => (found = await FindServicePrincipalAsync(appId, cancellationToken).ConfigureAwait(false)) != null, cancellationToken).ConfigureAwait(false);
+            return found;
         }
     }
 }

@@ -110,6 +110,17 @@ Describe 'Replication on writes (a 2 s replication delay)' {
         }
     }
 
+    It 'New-DropzoneExoServicePrincipal right after Grant-DropzoneExoPermission -SkipConsent uses the principal this session created' {
+        $granted = Grant-DropzoneExoPermission -ApplicationId $AppId -SkipConsent
+        Clear-EmulatorRequestLog -Emulator $Emulator
+        $created = New-DropzoneExoServicePrincipal -ApplicationId $AppId -TimeoutSeconds 60
+        $created.Status | Should -Be 'Created'
+        # One Graph read, which missed it; no waiting for reads to catch up.
+        @(Get-EmulatorRequestLog -Emulator $Emulator | Where-Object { $_.path -like '/v1.0/servicePrincipals(appId=*' }).status | Should -Be 404
+        $created.ObjectId | Should -Be $granted.ServicePrincipalId
+        (Get-State).exchange.servicePrincipals.objectId | Should -Be $granted.ServicePrincipalId
+    }
+
     It 'reports a service principal that already existed (409) as no change of this run' {
         Grant-DropzoneExoPermission -ApplicationId $AppId -SkipConsent | Out-Null
         # A new session, inside the window: it does not know the principal, and reads miss it.

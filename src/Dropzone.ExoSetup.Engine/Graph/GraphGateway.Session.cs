@@ -86,7 +86,14 @@ namespace Dropzone.ExoSetup.Engine.Graph
         /// The app's service principal; when reads do not show it yet but this session created it,
         /// the one its creation returned (no wait, no ServicePrincipalNotFound). Null when it has none.
         /// </summary>
-        public async Task<ServicePrincipalInfo> FindKnownServicePrincipalAsync(Guid appId, CancellationToken cancellationToken)
+        public Task<ServicePrincipalInfo> FindKnownServicePrincipalAsync(Guid appId, CancellationToken cancellationToken) =>
+            FindKnownServicePrincipalAsync(appId, TimeSpan.Zero, cancellationToken);
+
+        /// <summary>
+        /// As above; when this session did not create it either, reads are repeated for up to
+        /// <paramref name="wait"/> (someone else may have created it moments ago).
+        /// </summary>
+        public async Task<ServicePrincipalInfo> FindKnownServicePrincipalAsync(Guid appId, TimeSpan wait, CancellationToken cancellationToken)
         {
             var found = await FindServicePrincipalAsync(appId, cancellationToken).ConfigureAwait(false);
             var remembered = Created.ServicePrincipalOf(appId);
@@ -95,7 +102,8 @@ namespace Dropzone.ExoSetup.Engine.Graph
                 if (remembered != null) Created.ForgetServicePrincipal(appId, keepConsent: true);
                 return found;
             }
-            if (remembered == null) return null;
+            if (remembered == null)
+                return wait > TimeSpan.Zero ? await FindServicePrincipalAsync(appId, wait, cancellationToken).ConfigureAwait(false) : null;
             OperationScope.Log.Verbose($"Reads do not show the service principal {remembered.Id} of {appId} yet (Entra ID replication); it is the one this session created.");
             return ServicePrincipalInfo.From(remembered);
         }

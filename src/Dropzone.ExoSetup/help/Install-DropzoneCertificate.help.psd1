@@ -68,7 +68,7 @@ Prompts you for confirmation before the certificate is added. No prompt appears 
     Outputs     = @(
         @{
             Type        = 'Dropzone.ExoSetup.CertificateInstallResult'
-            Description = 'What was done: ApplicationId, Thumbprint (SHA-1, upper-case hex, as the portal shows it), KeyId (the certificate''s keyId on the app: the new one, or the one already there), DisplayName, NotBefore, NotAfter and Status: Added (the certificate was uploaded) or AlreadyInstalled (a certificate with this thumbprint was already on the app; nothing was written). Nothing is written when the change was declined or -WhatIf was used.'
+            Description = 'What was done: ApplicationId, Thumbprint (SHA-1, upper-case hex, as the portal shows it), KeyId (the certificate''s keyId on the app: the new one, or the one already there), DisplayName, NotBefore, NotAfter and Status: Added (the certificate was uploaded) or AlreadyInstalled (a certificate with this thumbprint was already on the app; nothing was written for it); RemovedExpiredCertificates (the expired certificates removed with -RemoveExpiredCertificate, each with Thumbprint, DisplayName, NotAfter; empty otherwise). Nothing is written when the change was declined or -WhatIf was used.'
         }
     )
 

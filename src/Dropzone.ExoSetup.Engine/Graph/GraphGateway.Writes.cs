@@ -45,7 +45,11 @@ namespace Dropzone.ExoSetup.Engine.Graph
         /// Writes the approved changes in as few round trips as their dependencies allow: the
         /// application's certificates and permissions in one PATCH, together with the service
         /// principal's creation and any consent whose principal already exists; then the consent for
-        /// a service principal just created, by the id its POST returned (reads lag behind writes).
+        /// a service principal just created, by the id its POST returned (reads lag behind writes),
+        /// sent again while Entra ID has not replicated that principal (GraphGateway.Replication.cs).
+        /// A PATCH that keeps an expired certificate goes alone, first (GraphGateway.Certificates.cs).
+        /// What the session creates is remembered (<see cref="Created"/>); what Graph reports as
+        /// existing already is in <see cref="ApplyResult.AlreadyDone"/>.
         /// A failure leaves the tenant in a state that running the step again completes.
         /// </summary>
         public Task<ApplyResult> ApplyAsync(ApplicationState state, IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken) =>

@@ -11,8 +11,9 @@ namespace Dropzone.ExoSetup.Engine.Planning
     /// <summary>
     /// The whole Entra ID half of the procedure as one plan: certificate, permission, service
     /// principal, consent and the Organization ID, read in one round trip. Applying it takes at most
-    /// two more (one when the app already has its service principal); on a tenant where all is done
-    /// it is one read and no write.
+    /// two more (one when the app already has its service principal), plus one per consent Entra ID
+    /// refuses while a new service principal replicates (counted in ApplyResult.ReplicationRetries);
+    /// on a tenant where all is done it is one read and no write.
     /// </summary>
     public sealed class GraphSetupPlan
     {

@@ -71,7 +71,7 @@ Describe 'Install-DropzoneExoIntegration on a fresh tenant' {
 
     It 'passes every check of Test-DropzoneExoIntegration' {
         $checks = Test-DropzoneExoIntegration -ApplicationId $AppId -CertificatePath $Vendor.Path
-        $checks.Check | Should -Be @('CertificatePresent', 'CertificateExpiry', 'PermissionRequested', 'ConsentGranted', 'OrganizationId', 'ExchangeServicePrincipal', 'TransportHygiene')
+        $checks.Check | Should -Be @('CertificatePresent', 'CertificateExpiry', 'ExpiredCertificates', 'PermissionRequested', 'ConsentGranted', 'OrganizationId', 'ExchangeServicePrincipal', 'TransportHygiene')
         $checks | Where-Object Status -NE 'Pass' | Should -BeNullOrEmpty
         Test-DropzoneExoIntegration -ApplicationId $AppId -Quiet | Should -BeTrue
     }
@@ -139,6 +139,8 @@ Describe 'Test-DropzoneExoIntegration on set-ups that are not right' {
         $state = Get-EmulatorState -Emulator $Emulator
         $state.appRoleAssignments = @($state.appRoleAssignments | Where-Object appRoleId -NE $ManageAsApp)
         Set-EmulatorState -Emulator $Emulator -State $state
+        # Removed later, by someone else: a new session, which did not just grant it.
+        Connect-TestGraph -Emulator $Emulator | Out-Null
         $consent = Test-DropzoneExoIntegration -ApplicationId $AppId | Where-Object Check -EQ 'ConsentGranted'
         $consent.Status | Should -Be 'Fail'
         $consent.Remediation | Should -Match 'Grant-DropzoneExoPermission'
@@ -148,7 +150,7 @@ Describe 'Test-DropzoneExoIntegration on set-ups that are not right' {
     It 'warns about a certificate that expires within 30 days' {
         Install-DropzoneExoIntegration -CertificatePath (New-VendorCertificate -NotAfterDays 10).Path | Out-Null
         $expiry = Test-DropzoneExoIntegration -ApplicationId $AppId | Where-Object Check -EQ 'CertificateExpiry'
-        $expiry.Status | Should -Be 'Warning'
+        $expiry.Status | Should -Be 'Warn'
         $expiry.Detail | Should -Match '(9|10) days left'
         Test-DropzoneExoIntegration -ApplicationId $AppId -Quiet | Should -BeTrue
     }

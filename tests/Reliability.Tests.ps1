@@ -15,6 +15,9 @@ BeforeAll {
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("dz-reliability-" + [guid]::NewGuid())
     $null = New-Item -ItemType Directory -Path $Work
     $script:Pool = New-CertificatePool -Count 6
+    # Vendor certificates expire every year: last year's, and the one before rotation.
+    $script:ExpiredPool = @(1..2 | ForEach-Object { New-TestCertificate -Subject "CN=Expired $_" -NotBefore ([DateTimeOffset]::UtcNow.Date.AddDays(-400)) -NotAfter ([DateTimeOffset]::UtcNow.Date.AddDays(-10 * $_)) })
+    $script:PreviousVendor = New-TestCertificate -Subject 'CN=Dropzone AI before rotation' -NotBefore ([DateTimeOffset]::UtcNow.Date.AddDays(-300)) -NotAfter ([DateTimeOffset]::UtcNow.Date.AddDays(60))
     $script:VendorPath = Join-Path $Work 'vendor.crt'
     $script:Vendor = New-TestCertificate -Path $VendorPath
     $script:SecondVendorPath = Join-Path $Work 'second-vendor.crt'
@@ -68,20 +71,58 @@ AfterAll {
 }
 
 Describe 'Preservation and idempotency on generated tenants' {
+    # Besides the tenant, each seed chooses how Entra ID behaves: one in four replicates new objects
+    # with a delay (reads miss them, consent is refused meanwhile), and whether Graph refuses an
+    # expired certificate sent back alternates (UNCONFIRMED: both are covered).
     It 'keeps every pre-existing item, writes nothing the second time and uninstalls to the start state (seed <Seed>)' -ForEach $Seeds {
-        Use-State (New-GeneratedTenant -Seed $Seed -CertificatePool $Pool)
+        Use-State (New-GeneratedTenant -Seed $Seed -CertificatePool $Pool -ExpiredCertificatePool $ExpiredPool -PreviousVendorCertificate $PreviousVendor)
+        $behaviour = if ($Seed % 2) { 'Reject' } else { 'Accept' }
+        Set-EmulatorGraphOption -Emulator $Emulator -ExpiredCertificateSentBack $behaviour | Out-Null
+        if ($Seed % 4 -eq 0) { Set-EmulatorReplicationDelay -Emulator $Emulator -Seconds 0.5 }
         $start = Get-EmulatorState -Emulator $Emulator
+        $startApp = $start.applications | Where-Object appId -EQ $AppId
+        $now = [DateTimeOffset]::UtcNow
+        $expired = @($startApp.keyCredentials | Where-Object { [DateTimeOffset]$_.endDateTime -le $now })
+        $previous = @($startApp.keyCredentials | Where-Object { $_.displayName -eq 'Dropzone AI' -and [DateTimeOffset]$_.endDateTime -gt $now })
+        $hadServicePrincipal = [bool]($start.servicePrincipals | Where-Object appId -EQ $AppId)
 
-        $summary = Install-DropzoneExoIntegration -ApplicationId $AppId -CertificatePath $VendorPath
+        $removeExpired = $false
+        if ($expired -and $behaviour -eq 'Reject') {
+            $err = { Install-DropzoneExoIntegration -ApplicationId $AppId -CertificatePath $VendorPath -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ExpiredCertificateOnApplication,*' -PassThru
+            foreach ($credential in $expired) { $err.Exception.Message | Should -Match $credential.customKeyIdentifier }
+            ConvertTo-Canonical (Get-EmulatorState -Emulator $Emulator) | Should -BeExactly (ConvertTo-Canonical $start) -Because 'a refused update changes nothing'
+            $removeExpired = $true
+        }
+        # What the tenant should hold of the start once the expired certificates, if asked, are gone.
+        $expected = $start | ConvertTo-Json -Depth 30 | ConvertFrom-Json
+        if ($removeExpired) {
+            $app = $expected.applications | Where-Object appId -EQ $AppId
+            $app.keyCredentials = @($app.keyCredentials | Where-Object keyId -NotIn $expired.keyId)
+        }
+
+        $summary = Install-DropzoneExoIntegration -ApplicationId $AppId -CertificatePath $VendorPath -RemoveExpiredCertificate:$removeExpired -TimeoutSeconds 60
         $summary.Complete | Should -BeTrue
-        Assert-Preserved -Before $start -After (Get-EmulatorState -Emulator $Emulator)
+        $after = Get-EmulatorState -Emulator $Emulator
+        Assert-Preserved -Before $expected -After $after
+        $afterKeys = @(($after.applications | Where-Object appId -EQ $AppId).keyCredentials)
+        $afterKeys.Count | Should -Be (@(($expected.applications | Where-Object appId -EQ $AppId).keyCredentials).Count + 1)
+        # Honest statuses: each step says what this run changed.
+        ($summary.Steps | Where-Object Name -EQ 'Certificate').Status | Should -Be 'Done'
+        $permission = $summary.Steps | Where-Object Name -EQ 'ExchangePermission'
+        $permission.Status | Should -Be 'Done'
+        if ($hadServicePrincipal) { $permission.Detail | Should -Not -Match 'Create the app' } else { $permission.Detail | Should -Match 'Create the app' }
+        if ($removeExpired) { ($summary.Steps | Where-Object Name -EQ 'Certificate').Detail | Should -Match "Removed $($expired.Count) expired" }
+        foreach ($credential in $previous) { $summary.NextSteps | Should -Match "Remove-DropzoneCertificate -ApplicationId $AppId -Thumbprint $($credential.customKeyIdentifier)" }
+        if (-not $previous -and -not ($expired -and -not $removeExpired)) { $summary.NextSteps | Should -Not -Match 'Remove-DropzoneCertificate' }
 
         Clear-EmulatorRequestLog -Emulator $Emulator
-        (Install-DropzoneExoIntegration -ApplicationId $AppId -CertificatePath $VendorPath).Steps.Status | Sort-Object -Unique | Should -Be 'AlreadyDone'
+        (Install-DropzoneExoIntegration -ApplicationId $AppId -CertificatePath $VendorPath -RemoveExpiredCertificate:$removeExpired).Steps.Status | Sort-Object -Unique | Should -Be 'AlreadyDone'
         Get-Writes | Should -BeNullOrEmpty
 
-        Uninstall-DropzoneExoIntegration -ApplicationId $AppId -Confirm:$false | Out-Null
-        ConvertTo-Canonical (Get-EmulatorState -Emulator $Emulator) | Should -BeExactly (ConvertTo-Canonical $start)
+        # Exactly what Install added goes (an older vendor certificate is the admin's to remove).
+        Uninstall-DropzoneExoIntegration -ApplicationId $AppId -Thumbprint $Vendor.Thumbprint -Confirm:$false | Out-Null
+        ConvertTo-Canonical (Get-EmulatorState -Emulator $Emulator) | Should -BeExactly (ConvertTo-Canonical $expected)
     }
 }
 
@@ -163,6 +204,7 @@ Describe 'Faults: Install completes, once' {
             Add-EmulatorFault -Emulator $Emulator -Method POST -Path '/v1.0/$batch' -Drop -Count 2 | Out-Null
             Add-EmulatorFault -Emulator $Emulator -Method POST -Path '/v1.0/servicePrincipals/*/appRoleAssignedTo' -Drop -Count 1 | Out-Null } }
         @{ Case = 'Graph replication delay'; Arrange = { Set-EmulatorReplicationDelay -Emulator $Emulator -ServicePrincipalReads 3 } }
+        @{ Case = 'a 2 s Entra ID replication delay on reads and consent'; Arrange = { Set-EmulatorReplicationDelay -Emulator $Emulator -Seconds 2 } }
         @{ Case = 'Exchange replication delay'; Arrange = {
             Add-ExchangeFault -Emulator $Emulator -Cmdlet New-ServicePrincipal -Kind Replication -Count 2 | Out-Null
             Add-ExchangeFault -Emulator $Emulator -Cmdlet New-ManagementRoleAssignment -Kind Replication -Count 1 | Out-Null } }

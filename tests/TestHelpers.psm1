@@ -193,7 +193,8 @@ function Reset-TestTenant {
     <#
     .SYNOPSIS
     Puts an emulator back to a clean start for the next test: the tenant from a file name (or a
-    state object), no Graph or Exchange faults, no replication delay, an empty request log.
+    state object), no Graph or Exchange faults, no replication delay, Graph options at their
+    defaults, an empty request log.
     #>
     param(
         [Parameter(Mandatory)] $Emulator,
@@ -204,9 +205,18 @@ function Reset-TestTenant {
     Set-EmulatorState -Emulator $Emulator -State $State
     Clear-EmulatorFault -Emulator $Emulator
     Clear-ExchangeFault -Emulator $Emulator
-    Set-EmulatorReplicationDelay -Emulator $Emulator -ServicePrincipalReads 0
+    Set-EmulatorReplicationDelay -Emulator $Emulator -ServicePrincipalReads 0 -Seconds 0
+    $null = Set-EmulatorGraphOption -Emulator $Emulator -ExpiredCertificateSentBack Reject
     Set-EmulatorLatency -Emulator $Emulator -Milliseconds 0
     Set-EmulatorInterleave -Emulator $Emulator -Milliseconds 0
+    # A reset tenant is another tenant: the module's Graph session, which remembers the service
+    # principal and consent it created while reads lag, starts afresh, as it would for a new tenant.
+    if (Get-Command Get-DropzoneGraphContext -ErrorAction Ignore) {
+        $context = Get-DropzoneGraphContext -ErrorAction Ignore
+        if ($context -and "$($context.GraphEndpoint)".TrimEnd('/') -eq $Emulator.BaseUri) {
+            Connect-TestGraph -Emulator $Emulator -Environment $context.Environment | Out-Null
+        }
+    }
     Clear-EmulatorRequestLog -Emulator $Emulator
 }
 
@@ -225,12 +235,16 @@ function New-GeneratedTenant {
     other certificates and client secrets on the "Dropzone AI" app, other APIs' permissions
     (sometimes another Exchange role), sometimes its service principal with other app role
     assignments, other apps with service principals, Exchange service principals and role
-    assignments. Certificates come from -CertificatePool. Returns an ordered hashtable for
-    Set-EmulatorState.
+    assignments. Certificates come from -CertificatePool. With -ExpiredCertificatePool, about one
+    tenant in three also has expired certificates on the app (last year's vendor certificate among
+    them); with -PreviousVendorCertificate, about one in three has it on the app as 'Dropzone AI'
+    (the vendor's certificate before rotation). Returns an ordered hashtable for Set-EmulatorState.
     #>
     param(
         [Parameter(Mandatory)][int] $Seed,
-        [Parameter(Mandatory)][object[]] $CertificatePool
+        [Parameter(Mandatory)][object[]] $CertificatePool,
+        [object[]] $ExpiredCertificatePool,
+        $PreviousVendorCertificate
     )
     $random = [Random]::new($Seed)
     $guid = { $bytes = [byte[]]::new(16); $random.NextBytes($bytes); [guid]::new($bytes).ToString() }
@@ -253,6 +267,23 @@ function New-GeneratedTenant {
             type = 'AsymmetricX509Cert'; usage = 'Verify'
         }
     })
+    # Drawn from a random of their own, so the other extras of a seed stay what they were.
+    $extra = [Random]::new($Seed * 31 + 7)
+    $stored = { param($certificate, $name)
+        [ordered]@{
+            customKeyIdentifier = $certificate.Thumbprint; displayName = $name; endDateTime = & $iso $certificate.NotAfter
+            key = [Convert]::ToBase64String($certificate.RawData); keyId = $(& { $b = [byte[]]::new(16); $extra.NextBytes($b); [guid]::new($b).ToString() })
+            startDateTime = & $iso $certificate.NotBefore; type = 'AsymmetricX509Cert'; usage = 'Verify'
+        }
+    }
+    if ($ExpiredCertificatePool -and $extra.Next(3) -eq 0) {
+        $count = $extra.Next(1, [Math]::Min(2, $ExpiredCertificatePool.Count) + 1)
+        $names = @('Dropzone AI', 'Expired certificate')
+        $app.keyCredentials += @(0..($count - 1) | ForEach-Object { & $stored $ExpiredCertificatePool[$_] $names[$_ % 2] })
+    }
+    if ($PreviousVendorCertificate -and $extra.Next(3) -eq 0) {
+        $app.keyCredentials += @(& $stored $PreviousVendorCertificate 'Dropzone AI')
+    }
     $app.passwordCredentials = @(& $upTo 2 | ForEach-Object {
         [ordered]@{ customKeyIdentifier = $null; displayName = "Secret $_"; endDateTime = '2028-01-01T00:00:00Z'; hint = "s$_"
             keyId = & $guid; secretText = $null; startDateTime = '2026-01-01T00:00:00Z' }
@@ -389,11 +420,29 @@ function Set-EmulatorLatency {
 function Set-EmulatorReplicationDelay {
     <#
     .SYNOPSIS
-    From now on a service principal created by POST stays invisible to its next -ServicePrincipalReads
-    reads (404 by id or appId, missing from filtered lists); writes naming its id still work. 0 = off.
+    -ServicePrincipalReads: from now on a service principal created by POST stays invisible to its
+    next n reads (404 by id or appId, missing from filtered lists); writes naming its id still work.
+    -Seconds: as Entra ID behaves, for that long after its creation a new service principal is
+    missed by reads and consent naming it answers 400 "Not a valid reference update.", and a new
+    app role assignment is missed by reads. 0 = off (each knob is set only when given).
     #>
-    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)][int] $ServicePrincipalReads)
-    $null = Invoke-EmulatorControl -Emulator $Emulator -Path replication -Method PUT -Body @{ servicePrincipalReads = $ServicePrincipalReads }
+    param([Parameter(Mandatory)] $Emulator, [int] $ServicePrincipalReads = -1, [double] $Seconds = -1)
+    $body = @{}
+    if ($ServicePrincipalReads -ge 0) { $body.servicePrincipalReads = $ServicePrincipalReads }
+    if ($Seconds -ge 0) { $body.seconds = $Seconds }
+    if ($body.Count -eq 0) { throw 'Give -ServicePrincipalReads and/or -Seconds.' }
+    $null = Invoke-EmulatorControl -Emulator $Emulator -Path replication -Method PUT -Body $body
+}
+
+function Set-EmulatorGraphOption {
+    <#
+    .SYNOPSIS
+    Chooses how the emulated Graph behaves where the real behaviour is UNCONFIRMED:
+    -ExpiredCertificateSentBack Reject (a PATCH that sends back an expired certificate the app already
+    holds is refused with KeyCredentialsInvalidEndDate; the default) or Accept (it is kept as it is).
+    #>
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)][ValidateSet('Reject', 'Accept')][string] $ExpiredCertificateSentBack)
+    Invoke-EmulatorControl -Emulator $Emulator -Path graph-options -Method PUT -Body @{ expiredCertificateSentBack = $ExpiredCertificateSentBack.ToLowerInvariant() }
 }
 
 function Set-EmulatorCloudShell {

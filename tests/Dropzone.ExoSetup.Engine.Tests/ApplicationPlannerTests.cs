@@ -51,6 +51,60 @@ namespace Dropzone.ExoSetup.Engine.Tests
             return new ApplicationState(application, sp, exo, assignments, null);
         }
 
+        private static KeyCredential Expired(string name)
+        {
+            var certificate = TestCertificates.Create(DateTimeOffset.UtcNow.AddYears(-1), DateTimeOffset.UtcNow.AddDays(-3));
+            return new KeyCredential
+            {
+                KeyId = Guid.NewGuid(), Key = certificate.RawData, DisplayName = name, Type = "AsymmetricX509Cert", Usage = "Verify",
+                StartDateTime = certificate.NotBefore.ToUniversalTime(), EndDateTime = certificate.NotAfter.ToUniversalTime(),
+            };
+        }
+
+        [Fact]
+        public void Expired_certificates_are_kept_by_default()
+        {
+            var expired = Expired("Dropzone AI");
+            var change = ApplicationPlanner.PlanAddCertificate(State(new[] { expired }), Vendor(), "Dropzone AI", out _);
+            Assert.Contains(change.KeyCredentials, k => k.KeyId == expired.KeyId);
+            Assert.Empty(change.RemovedCertificates);
+        }
+
+        [Fact]
+        public void RemoveExpired_drops_only_the_expired_certificates_in_the_same_write_and_names_them()
+        {
+            var valid = Existing("Mail archiver");
+            var expired = Expired("Dropzone AI");
+            var state = State(new[] { valid, expired });
+
+            var change = ApplicationPlanner.PlanAddCertificate(state, Vendor(), "Dropzone AI", removeExpired: true, DateTimeOffset.UtcNow, out _);
+
+            Assert.Equal(ChangeKind.AddCertificate, change.Kind);
+            Assert.Equal(new[] { valid.KeyId, change.KeyId }, change.KeyCredentials.Select(k => k.KeyId));
+            Assert.Equal(JsonSerializer.Serialize(valid.Key), JsonSerializer.Serialize(change.KeyCredentials[0].Key));
+            var removed = Assert.Single(change.RemovedCertificates);
+            Assert.Equal(expired.KeyId, removed.KeyId);
+            Assert.Contains(removed.Thumbprint, change.Action);
+            Assert.Contains("1 expired certificate(s)", change.Action);
+        }
+
+        [Fact]
+        public void RemoveExpired_with_the_vendor_certificate_already_there_is_a_removal_of_its_own_or_nothing()
+        {
+            var vendor = Vendor();
+            var ours = new KeyCredential { KeyId = Guid.NewGuid(), Key = vendor.RawData, DisplayName = "Dropzone AI", Type = "AsymmetricX509Cert", Usage = "Verify",
+                StartDateTime = vendor.NotBefore, EndDateTime = vendor.NotAfter };
+            var expired = Expired("Old");
+
+            var removal = ApplicationPlanner.PlanAddCertificate(State(new[] { ours, expired }), vendor, "Dropzone AI", true, DateTimeOffset.UtcNow, out var existing);
+            var nothing = ApplicationPlanner.PlanAddCertificate(State(new[] { ours }), vendor, "Dropzone AI", true, DateTimeOffset.UtcNow, out _);
+
+            Assert.Equal(ChangeKind.RemoveCertificate, removal.Kind);
+            Assert.Equal(ours.KeyId, existing.KeyId);
+            Assert.Equal(new[] { ours.KeyId }, removal.KeyCredentials.Select(k => k.KeyId));
+            Assert.Null(nothing);
+        }
+
         internal static VendorCertificate Vendor() =>
             CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow);
 

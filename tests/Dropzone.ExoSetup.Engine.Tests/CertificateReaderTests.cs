@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -132,6 +133,33 @@ namespace Dropzone.ExoSetup.Engine.Tests
             var read = CertificateReader.ReadFile(_files.WriteText(TestCertificates.Pem(leaf) + TestCertificates.Pem(issuer)), null, Now, warnings.Add);
             Assert.Equal(leaf.Thumbprint, read.Thumbprint);
             Assert.Single(warnings);
+        }
+
+        [Fact]
+        public void A_file_over_1_MiB_is_CertificateInvalid_without_being_read_whole()
+        {
+            // 3 GiB, sparse: reading it whole would fail differently (a file over 2 GiB cannot be
+            // read into one array) or exhaust memory; the size check refuses it first.
+            var huge = _files.WriteBytes(new byte[0], ".crt");
+            using (var stream = new FileStream(huge, FileMode.Open, FileAccess.Write)) stream.SetLength(3L * 1024 * 1024 * 1024);
+            var justOver = _files.WriteText(TestCertificates.Pem(TestCertificates.Valid()) + new string(' ', CertificateReader.MaxFileBytes));
+
+            var hugeError = Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(huge, null, Now));
+            var justOverError = Assert.Throws<DropzoneException>(() => CertificateReader.ReadFile(justOver, null, Now));
+
+            Assert.Equal(ErrorIds.CertificateInvalid, hugeError.ErrorId);
+            Assert.Contains("3072 MiB", hugeError.Message);
+            Assert.Equal(ErrorIds.CertificateInvalid, justOverError.ErrorId);
+            Assert.Contains("1 MiB", justOverError.Message);
+        }
+
+        [Fact]
+        public void A_certificate_file_of_exactly_1_MiB_is_still_read()
+        {
+            var pem = TestCertificates.Pem(TestCertificates.Valid());
+            var path = _files.WriteText(pem + new string(' ', CertificateReader.MaxFileBytes - System.Text.Encoding.UTF8.GetByteCount(pem)));
+            Assert.Equal(CertificateReader.MaxFileBytes, new FileInfo(path).Length);
+            Assert.Matches("^[0-9A-F]{40}$", CertificateReader.ReadFile(path, null, Now).Thumbprint);
         }
 
         private static IEnumerable<string> SplitPairs(string hex)

@@ -134,11 +134,55 @@ namespace Dropzone.ExoSetup.Engine.Tests
             }
             _host.Store.Log.Clear();
 
-            await _graph.Gateway.ApplyAsync(again.State, again.Changes, CancellationToken.None);
+            var result = await _graph.Gateway.ApplyAsync(again.State, again.Changes, CancellationToken.None);
 
             var consent = _host.Store.Log.Entries().Single(e => e.Method == "POST" && e.Path.EndsWith("/appRoleAssignedTo"));
             Assert.Equal(400, consent.Status);
+            Assert.Equal(new[] { ChangeKind.GrantConsent }, result.AlreadyDone.Select(c => c.Kind));
             var final = await GraphSetupPlan.CreateAsync(_graph.Gateway, DropzoneAppId, CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow), "Dropzone AI", false, CancellationToken.None);
+            Assert.True(final.State.PermissionConsented);
+        }
+
+        [Fact]
+        public async Task With_a_replication_delay_consent_is_sent_again_until_entra_id_knows_the_new_principal_and_the_retries_are_counted()
+        {
+            lock (_host.Store.Gate) _host.Store.ReplicationDelay = TimeSpan.FromSeconds(1);
+            var certificate = CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow);
+            _host.Store.Log.Clear();
+
+            var plan = await GraphSetupPlan.CreateAsync(_graph.Gateway, DropzoneAppId, certificate, "Dropzone AI", false, CancellationToken.None);
+            var result = await _graph.Gateway.ApplyAsync(plan.State, plan.Changes, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+            var consents = _host.Store.Log.Entries().Where(e => e.Method == "POST" && e.Path.EndsWith("/appRoleAssignedTo")).ToList();
+            Assert.True(result.ReplicationRetries >= 1, $"{result.ReplicationRetries} retries");
+            Assert.Equal(result.ReplicationRetries + 1, consents.Count);
+            Assert.All(consents.Take(consents.Count - 1), c => Assert.Equal(400, c.Status));
+            Assert.Equal(201, consents.Last().Status);
+            Assert.Empty(result.AlreadyDone);
+            var (roundTrips, _, writes) = Count();
+            // The 3 round trips of a fresh tenant, plus one per retry: counted, not hidden.
+            Assert.Equal(3 + result.ReplicationRetries, roundTrips);
+            Assert.Equal(3 + result.ReplicationRetries, writes);
+            lock (_host.Store.Gate) Assert.Single(_host.Store.Collection("appRoleAssignments").OfType<System.Text.Json.Nodes.JsonObject>(), a => (string)a["principalId"] == result.ServicePrincipalId);
+        }
+
+        [Fact]
+        public async Task A_service_principal_created_by_someone_else_after_the_read_is_AlreadyDone_not_a_change()
+        {
+            var plan = await GraphSetupPlan.CreateAsync(_graph.Gateway, DropzoneAppId, CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow), "Dropzone AI", false, CancellationToken.None);
+            using (var http = new System.Net.Http.HttpClient { BaseAddress = _host.BaseUri })
+            {
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "test-token");
+                var created = await http.PostAsync("/v1.0/servicePrincipals", new System.Net.Http.StringContent($"{{\"appId\":\"{DropzoneAppId}\"}}", System.Text.Encoding.UTF8, "application/json"));
+                Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+            }
+
+            var result = await _graph.Gateway.ApplyAsync(plan.State, plan.Changes, CancellationToken.None);
+
+            Assert.Equal(new[] { ChangeKind.CreateServicePrincipal }, result.AlreadyDone.Select(c => c.Kind));
+            Assert.Contains(_host.Store.Log.Entries(), e => e.Method == "POST" && e.Path == "/v1.0/servicePrincipals" && e.Status == 409);
+            var final = await GraphSetupPlan.CreateAsync(_graph.Gateway, DropzoneAppId, CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow), "Dropzone AI", false, CancellationToken.None);
+            Assert.Equal(result.ServicePrincipalId, final.State.ServicePrincipal.ObjectId);
             Assert.True(final.State.PermissionConsented);
         }
 

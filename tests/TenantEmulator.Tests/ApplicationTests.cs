@@ -49,16 +49,25 @@ public sealed class ApplicationTests : EmulatorTest
     {
         var list = await Get("/v1.0/applications");
         var single = await Get(App);
-        var listWithSelect = await Get("/v1.0/applications?$select=id,keyCredentials");
 
-        foreach (var app in new[] { list.Value.First(a => (string?)a!["id"] == DropzoneAppObjectId)!, single.Body!,
-                     listWithSelect.Value.First(a => (string?)a!["id"] == DropzoneAppObjectId)! })
+        foreach (var app in new[] { list.Value.First(a => (string?)a!["id"] == DropzoneAppObjectId)!, single.Body! })
         {
             var keys = app["keyCredentials"]!.AsArray();
             Assert.Equal(2, keys.Count);
             Assert.All(keys, k => Assert.Null(k!["key"]));
             Assert.All(keys, k => Assert.NotNull(k!["customKeyIdentifier"]));
         }
+    }
+
+    [Fact]
+    public async Task Key_is_returned_when_a_list_of_applications_is_read_with_select_keyCredentials()
+    {
+        // resources/keycredential.md: key is "returned only on $select" (for a list as for one application).
+        var listWithSelect = await Get("/v1.0/applications?$select=id,keyCredentials");
+
+        var keys = listWithSelect.Value.First(a => (string?)a!["id"] == DropzoneAppObjectId)!["keyCredentials"]!.AsArray();
+        Assert.Equal(2, keys.Count);
+        Assert.All(keys, k => Assert.False(string.IsNullOrEmpty((string?)k!["key"])));
     }
 
     [Fact]
@@ -110,6 +119,47 @@ public sealed class ApplicationTests : EmulatorTest
         var reply = await Patch(App, new JsonObject { ["keyCredentials"] = new JsonArray(KeyCredential(key)) });
 
         Assert.Equal((400, "KeyCredentialsInvalidEndDate"), (reply.Code, reply.ErrorCode));
+    }
+
+    [Theory]
+    [InlineData("reject", 400)]
+    [InlineData("accept", 204)]
+    public async Task An_expired_certificate_sent_back_unchanged_is_refused_or_kept_as_the_switch_says(string option, int expected)
+    {
+        // UNCONFIRMED in Graph (graph-and-exchange.md): both behaviours are emulated.
+        var (expiredKey, _) = NewCertificate(DateTimeOffset.UtcNow.AddYears(-2), DateTimeOffset.UtcNow.AddDays(-1));
+        var state = (await Control(HttpMethod.Get, "state")).Body!.AsObject();
+        var app = state["applications"]!.AsArray().First(a => (string?)a!["id"] == DropzoneAppObjectId)!.AsObject();
+        var expired = new JsonObject
+        {
+            ["keyId"] = Guid.NewGuid().ToString(), ["type"] = "AsymmetricX509Cert", ["usage"] = "Verify", ["key"] = expiredKey,
+            ["displayName"] = "Last year", ["startDateTime"] = KeyCredentials.Iso(DateTime.UtcNow.AddYears(-2).AddMinutes(1)),
+            ["endDateTime"] = KeyCredentials.Iso(DateTime.UtcNow.AddDays(-1).AddMinutes(-1)), ["customKeyIdentifier"] = "AB",
+        };
+        app["keyCredentials"]!.AsArray().Add(expired);
+        Assert.Equal(204, (await Control(HttpMethod.Put, "state", state)).Code);
+        Assert.Equal(200, (await Control(HttpMethod.Put, "graph-options", new JsonObject { ["expiredCertificateSentBack"] = option })).Code);
+        var (newKey, _) = NewCertificate();
+        var sentBack = new JsonArray((await Get($"{App}?$select=keyCredentials")).Body!["keyCredentials"]!.AsArray()
+            .Select(k => k!.DeepClone()).Append(KeyCredential(newKey)).ToArray());
+
+        var reply = await Patch(App, new JsonObject { ["keyCredentials"] = sentBack });
+        var stored = await StoredKeys();
+
+        Assert.Equal(expected, reply.Code);
+        if (expected == 400)
+        {
+            Assert.Equal("KeyCredentialsInvalidEndDate", reply.ErrorCode);
+            Assert.Equal(3, stored.Count);
+        }
+        else
+        {
+            Assert.Equal(4, stored.Count);
+            Assert.Equal(expired.ToJsonString(), stored.First(k => (string?)k!["keyId"] == (string?)expired["keyId"])!.ToJsonString());
+        }
+        // A NEW expired certificate is refused either way.
+        var fresh = await Patch(App, new JsonObject { ["keyCredentials"] = new JsonArray(KeyCredential(expiredKey)) });
+        Assert.Equal((400, "KeyCredentialsInvalidEndDate"), (fresh.Code, fresh.ErrorCode));
     }
 
     [Fact]

@@ -178,6 +178,33 @@ public sealed class ReplicationTests : EmulatorTest
     }
 
     [Fact]
+    public async Task With_a_delay_in_seconds_reads_miss_a_new_service_principal_and_consent_naming_it_is_not_a_valid_reference_update()
+    {
+        await Control(HttpMethod.Put, "replication", new JsonObject { ["seconds"] = 1.5 });
+        var created = await Post("/v1.0/servicePrincipals", new JsonObject { ["appId"] = DropzoneAppId });
+        var id = (string)created.Body!["id"]!;
+        var consent = new JsonObject { ["principalId"] = id, ["resourceId"] = ExchangeSpId, ["appRoleId"] = ManageAsApp };
+
+        var read = await Get($"/v1.0/servicePrincipals(appId='{DropzoneAppId}')");
+        var early = await Post($"/v1.0/servicePrincipals/{ExchangeSpId}/appRoleAssignedTo", consent);
+        await Task.Delay(TimeSpan.FromSeconds(1.6));
+        var later = await Post($"/v1.0/servicePrincipals/{ExchangeSpId}/appRoleAssignedTo", consent);
+        var spRead = await Get($"/v1.0/servicePrincipals(appId='{DropzoneAppId}')");
+        var assignmentsRead = await Get($"/v1.0/servicePrincipals/{id}/appRoleAssignments");
+        var stored = (await Control(HttpMethod.Get, "state")).Body!["appRoleAssignments"]!.AsArray();
+
+        Assert.Equal(404, read.Code);
+        // microsoftgraph/msgraph-sdk-dotnet issue 2508: the write side replicates too.
+        Assert.Equal((400, "Request_BadRequest"), (early.Code, early.ErrorCode));
+        Assert.Equal("Not a valid reference update.", (string?)early.Body!["error"]!["message"]);
+        Assert.Equal(201, later.Code);
+        Assert.Equal(200, spRead.Code);
+        // The new assignment is stored, but reads miss it for the delay too.
+        Assert.Contains(stored, a => (string?)a!["id"] == (string?)later.Body!["id"]);
+        Assert.Empty(assignmentsRead.Value);
+    }
+
+    [Fact]
     public async Task Without_a_replication_delay_a_new_service_principal_is_visible_at_once()
     {
         var id = (string)(await Post("/v1.0/servicePrincipals", new JsonObject { ["appId"] = DropzoneAppId })).Body!["id"]!;

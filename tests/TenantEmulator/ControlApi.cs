@@ -59,19 +59,48 @@ public static class ControlApi
             {
                 var invisible = new JsonObject();
                 foreach (var (id, reads) in store.InvisibleServicePrincipals) invisible[id] = reads;
+                var replicating = new JsonObject();
+                foreach (var (id, until) in store.ReplicatingUntil) replicating[id] = until.ToString("O");
                 return Json(new JsonObject
                 {
                     ["servicePrincipalReads"] = store.ServicePrincipalReplicationReads,
                     ["invisibleServicePrincipals"] = invisible,
+                    ["seconds"] = store.ReplicationDelay.TotalSeconds,
+                    ["replicatingUntil"] = replicating,
                 });
             }
         });
         app.MapPut("/_emulator/replication", async (HttpRequest request) =>
         {
             var body = await ReadAsync(request) as JsonObject;
-            if (!TryInt(body?["servicePrincipalReads"], out var reads) || reads < 0) return Problem("Send {\"servicePrincipalReads\": n} with n >= 0.");
-            lock (store.Gate) store.ServicePrincipalReplicationReads = reads;
+            const string usage = "Send {\"servicePrincipalReads\": n} (n >= 0) and/or {\"seconds\": s} (0 <= s <= 600).";
+            if (body is null || (body["servicePrincipalReads"] is null && body["seconds"] is null)) return Problem(usage);
+            var reads = 0;
+            if (body["servicePrincipalReads"] is not null && (!TryInt(body["servicePrincipalReads"], out reads) || reads < 0)) return Problem(usage);
+            double seconds = 0;
+            if (body["seconds"] is not null && (!TryDouble(body["seconds"], out seconds) || seconds < 0 || seconds > 600)) return Problem(usage);
+            lock (store.Gate)
+            {
+                if (body["servicePrincipalReads"] is not null) store.ServicePrincipalReplicationReads = reads;
+                if (body["seconds"] is not null) store.ReplicationDelay = TimeSpan.FromSeconds(seconds);
+            }
             return Results.NoContent();
+        });
+
+        app.MapGet("/_emulator/graph-options", () =>
+        {
+            lock (store.Gate) return Json(GraphOptions(store));
+        });
+        app.MapPut("/_emulator/graph-options", async (HttpRequest request) =>
+        {
+            var body = await ReadAsync(request) as JsonObject;
+            var value = body?["expiredCertificateSentBack"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+            if (value is not ("reject" or "accept")) return Problem("Send {\"expiredCertificateSentBack\": \"reject\" | \"accept\"}.");
+            lock (store.Gate)
+            {
+                store.RejectExpiredCertificateSentBack = value == "reject";
+                return Json(GraphOptions(store));
+            }
         });
     }
 
@@ -99,6 +128,16 @@ public static class ControlApi
         var text = await reader.ReadToEndAsync();
         try { return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text); }
         catch (JsonException) { return null; }
+    }
+
+    private static JsonObject GraphOptions(EmulatorStore store) =>
+        new() { ["expiredCertificateSentBack"] = store.RejectExpiredCertificateSentBack ? "reject" : "accept" };
+
+    private static bool TryDouble(JsonNode? node, out double value)
+    {
+        value = 0;
+        return node is JsonValue v && (v.TryGetValue(out value) || (v.TryGetValue<string>(out var s)
+            && double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value)));
     }
 
     private static bool TryInt(JsonNode? node, out int value)

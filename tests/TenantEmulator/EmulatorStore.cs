@@ -43,6 +43,41 @@ public sealed class EmulatorStore
     /// <summary>Service principal id -> reads it stays invisible for. Under <see cref="Gate"/>.</summary>
     public Dictionary<string, int> InvisibleServicePrincipals { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Replication delay in time, as Entra ID has it: a service principal created by POST from now
+    /// on is missed by reads AND refused as a reference in consent ("Not a valid reference update.")
+    /// for this long; an app role assignment created meanwhile is missed by reads for as long.
+    /// Zero = off. Under <see cref="Gate"/>.
+    /// </summary>
+    public TimeSpan ReplicationDelay { get; set; }
+
+    /// <summary>Object id (service principal or assignment) -> the moment it has replicated. Under <see cref="Gate"/>.</summary>
+    public Dictionary<string, DateTime> ReplicatingUntil { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Starts the replication window of an object just created, when a delay is set.</summary>
+    public void StartReplication(string id)
+    {
+        if (ReplicationDelay > TimeSpan.Zero) ReplicatingUntil[id] = DateTime.UtcNow + ReplicationDelay;
+    }
+
+    /// <summary>Whether the object is still inside its replication window.</summary>
+    public bool IsReplicating(string? id)
+    {
+        if (id is null || !ReplicatingUntil.TryGetValue(id, out var until)) return false;
+        if (DateTime.UtcNow < until) return true;
+        ReplicatingUntil.Remove(id);
+        return false;
+    }
+
+    /// <summary>
+    /// UNCONFIRMED whether Graph refuses a PATCH that sends an EXPIRED certificate back unchanged
+    /// (graph-and-exchange.md, "Certificates on an application": one field report says it does).
+    /// True (the default, strict): refused with KeyCredentialsInvalidEndDate like a new expired one.
+    /// False: an entry equal to one the app already holds (same keyId and key) is kept as it is.
+    /// Under <see cref="Gate"/>.
+    /// </summary>
+    public bool RejectExpiredCertificateSentBack { get; set; } = true;
+
     /// <summary>Raised (under <see cref="Gate"/>) after <see cref="Reset"/>, so other areas can clear their own knobs.</summary>
     public event Action? AfterReset;
 
@@ -62,6 +97,7 @@ public sealed class EmulatorStore
         {
             State = Normalize(state);
             InvisibleServicePrincipals.Clear();
+            ReplicatingUntil.Clear();
         }
     }
 
@@ -72,6 +108,8 @@ public sealed class EmulatorStore
         {
             Replace((JsonObject)seed.DeepClone());
             ServicePrincipalReplicationReads = 0;
+            ReplicationDelay = TimeSpan.Zero;
+            RejectExpiredCertificateSentBack = true;
             LatencyMilliseconds = 0;
             InterleaveMilliseconds = 0;
             Faults.Clear();

@@ -34,7 +34,7 @@ namespace Dropzone.ExoSetup.Engine.Certificates
             byte[] content;
             try
             {
-                content = File.ReadAllBytes(path);
+                content = ReadBounded(path);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -44,6 +44,33 @@ namespace Dropzone.ExoSetup.Engine.Certificates
             var der = ExtractDer(content, path, warn ?? (_ => { }));
             return Check(der, expected, now, path);
         }
+
+        /// <summary>
+        /// The largest certificate file read. A certificate is a few KB (a PEM chain a few dozen);
+        /// anything bigger is the wrong file, refused before it is read into memory.
+        /// </summary>
+        public const int MaxFileBytes = 1024 * 1024;
+
+        private static byte[] ReadBounded(string path)
+        {
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+            {
+                if (stream.CanSeek && stream.Length > MaxFileBytes) throw TooLarge(path, stream.Length);
+                // A file whose length is not known up front (a pipe, a device) is read up to the limit only.
+                var buffer = new byte[MaxFileBytes + 1];
+                var total = 0;
+                int read;
+                while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
+                if (total > MaxFileBytes) throw TooLarge(path, null);
+                Array.Resize(ref buffer, total);
+                return buffer;
+            }
+        }
+
+        private static DropzoneException TooLarge(string path, long? length) =>
+            new DropzoneException(ErrorIds.CertificateInvalid, ErrorKind.InvalidData,
+                $"{path} cannot be read as a certificate: it is {(length.HasValue ? $"{length.Value / 1048576.0:0.#} MiB" : "larger than 1 MiB")}, and a certificate file is a few KB (at most 1 MiB is read).",
+                "Pass the .crt file downloaded from the Dropzone AI UI (PEM, DER or base64).", path);
 
         /// <summary>Checks a certificate given as an object (-Certificate).</summary>
         public static VendorCertificate FromCertificate(X509Certificate2 certificate, string expectedThumbprint, DateTimeOffset now)

@@ -23,6 +23,7 @@ namespace Dropzone.ExoSetup.Engine.Errors
         public const string InvalidThumbprint = "InvalidThumbprint";
         public const string CertificateNotFound = "CertificateNotFound";
         public const string ExistingCertificateUnreadable = "ExistingCertificateUnreadable";
+        public const string ExpiredCertificateOnApplication = "ExpiredCertificateOnApplication";
         public const string ApplicationNotFound = "ApplicationNotFound";
         public const string ApplicationAmbiguous = "ApplicationAmbiguous";
         public const string ServicePrincipalNotFound = "ServicePrincipalNotFound";

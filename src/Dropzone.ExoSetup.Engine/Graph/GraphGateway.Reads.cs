@@ -41,7 +41,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
                 ? (await ReadOptional(assignmentReply, AppRoleAssignmentCollectionResponse.CreateFromDiscriminatorValue, GraphOperations.ReadServicePrincipal, cancellationToken).ConfigureAwait(false))?.Value
                 : null;
             var organization = replies.TryGetValue("org", out var orgReply) ? await ReadOrganizationAsync(orgReply, cancellationToken).ConfigureAwait(false) : null;
-            return new ApplicationState(application, sp, exo, assignments, organization);
+            return WithSessionMemory(appId, application, sp, exo, assignments, organization, parts);
         }
 
         /// <summary>The app registrations with exactly this display name.</summary>

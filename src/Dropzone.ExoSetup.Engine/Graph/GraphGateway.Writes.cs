@@ -31,6 +31,17 @@ namespace Dropzone.ExoSetup.Engine.Graph
         /// checked (see VerifyWriteAsync); null when they were not written.
         /// </summary>
         public ApplicationState VerifiedApplication { get; internal set; }
+        /// <summary>
+        /// Changes Graph answered "already so" (a service principal that exists: 409; a consent that
+        /// exists): nothing changed for them, so a step made only of these is AlreadyDone, not Done.
+        /// </summary>
+        public IReadOnlyList<PlannedChange> AlreadyDone { get; internal set; } = new List<PlannedChange>();
+
+        /// <summary>Consent requests sent again because Entra ID had not replicated the new service principal yet.</summary>
+        public int ReplicationRetries { get; internal set; }
+
+        /// <summary>How long those retries waited.</summary>
+        public TimeSpan ReplicationWait { get; internal set; }
     }
 
     public sealed partial class GraphGateway
@@ -39,21 +50,47 @@ namespace Dropzone.ExoSetup.Engine.Graph
         /// Writes the approved changes in as few round trips as their dependencies allow: the
         /// application's certificates and permissions in one PATCH, together with the service
         /// principal's creation and any consent whose principal already exists; then the consent for
-        /// a service principal just created, by the id its POST returned (reads lag behind writes).
+        /// a service principal just created, by the id its POST returned (reads lag behind writes),
+        /// sent again while Entra ID has not replicated that principal (GraphGateway.Replication.cs).
+        /// A PATCH that keeps an expired certificate goes alone, first (GraphGateway.Certificates.cs).
+        /// What the session creates is remembered (<see cref="Created"/>); what Graph reports as
+        /// existing already is in <see cref="ApplyResult.AlreadyDone"/>.
         /// A failure leaves the tenant in a state that running the step again completes.
         /// </summary>
-        public async Task<ApplyResult> ApplyAsync(ApplicationState state, IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken)
+        public Task<ApplyResult> ApplyAsync(ApplicationState state, IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken) =>
+            ApplyAsync(state, changes, ReplicationTimeout, cancellationToken);
+
+        /// <summary>
+        /// As <see cref="ApplyAsync(ApplicationState, IReadOnlyList{PlannedChange}, CancellationToken)"/>;
+        /// a consent Entra ID refuses while the service principal replicates is retried for up to
+        /// <paramref name="replicationTimeout"/> (then ReplicationTimeout).
+        /// </summary>
+        public async Task<ApplyResult> ApplyAsync(ApplicationState state, IReadOnlyList<PlannedChange> changes, TimeSpan replicationTimeout, CancellationToken cancellationToken)
         {
             var servicePrincipalId = state.ServicePrincipal?.ObjectId;
             if (changes.Count == 0) return new ApplyResult(servicePrincipalId, changes);
+            var alreadyDone = new List<PlannedChange>();
 
             var first = new List<GraphCall>();
-            var patch = ApplicationPatch(changes);
+            var written = ApplicationPatch(changes);
+            var patch = written;
+            var writtenAlone = false;
+            var writeTook = TimeSpan.Zero;
+            // A PATCH that keeps an expired certificate may be refused as a whole: it goes alone
+            // first, so that a refusal leaves the tenant exactly as it was.
+            if (patch != null && KeepsExpiredCertificate(patch))
+            {
+                var aloneWatch = Stopwatch.StartNew();
+                await PatchKeepingExpiredAsync(state, patch, cancellationToken).ConfigureAwait(false);
+                writeTook = aloneWatch.Elapsed;
+                writtenAlone = true;
+                patch = null;
+            }
             if (patch != null)
                 first.Add(PatchCall(state, patch));
             var createSp = changes.Any(c => c.Kind == ChangeKind.CreateServicePrincipal);
             if (createSp)
-                first.Add(new GraphCall("sp", _client.ServicePrincipals.ToPostRequestInformation(new ServicePrincipal { AppId = state.AppId.ToString(), Tags = new List<string> { WellKnown.CreatedByTag } }), GraphOperations.CreateServicePrincipal));
+                first.Add(CreateServicePrincipalCall(state.AppId));
             foreach (var revoke in changes.Where(c => c.Kind == ChangeKind.RevokeConsent))
                 first.Add(new GraphCall("revoke-" + revoke.AssignmentId, _client.ServicePrincipals[state.ExchangeResource.ObjectId].AppRoleAssignedTo[revoke.AssignmentId].ToDeleteRequestInformation(), GraphOperations.RevokeConsent));
             if (changes.Any(c => c.Kind == ChangeKind.DeleteServicePrincipal) && servicePrincipalId != null)
@@ -64,41 +101,61 @@ namespace Dropzone.ExoSetup.Engine.Graph
 
             var writeWatch = Stopwatch.StartNew();
             var replies = await ExecuteAsync(first, cancellationToken).ConfigureAwait(false);
-            var writeTook = writeWatch.Elapsed;
+            if (!writtenAlone) writeTook = writeWatch.Elapsed;
             var failures = new List<DropzoneException>();
             if (replies.TryGetValue("patch", out var patchReply) && !patchReply.IsSuccess) failures.Add(patchReply.ToException(GraphOperations.UpdateApplication));
             foreach (var reply in replies.Where(r => r.Key.StartsWith("revoke-")).Select(r => r.Value))
                 if (!reply.IsSuccess && reply.Status != 404) failures.Add(reply.ToException(GraphOperations.RevokeConsent));
             if (replies.TryGetValue("delete-sp", out var deleteReply) && !deleteReply.IsSuccess && deleteReply.Status != 404)
                 failures.Add(deleteReply.ToException(GraphOperations.DeleteServicePrincipal));
-            if (replies.TryGetValue("consent", out var consentReply) && !IsGrantedOrAlready(consentReply)) failures.Add(consentReply.ToException(GraphOperations.GrantConsent));
+            ForgetDeleted(state, changes, replies);
+            if (replies.TryGetValue("consent", out var consentReply) && !IsGrantedOrAlready(consentReply) && !IsReplicationLag(consentReply))
+                failures.Add(consentReply.ToException(GraphOperations.GrantConsent));
             if (replies.TryGetValue("sp", out var spReply))
             {
-                if (spReply.IsSuccess)
-                    servicePrincipalId = (await spReply.ReadAsync(ServicePrincipal.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false)).Id;
-                else if (spReply.Status == 409)
-                    servicePrincipalId = await WaitForServicePrincipalAsync(state.AppId, cancellationToken).ConfigureAwait(false);
-                else
-                    failures.Add(spReply.ToException(GraphOperations.CreateServicePrincipal));
+                var created = await ReadCreatedServicePrincipalAsync(state.AppId, spReply, replicationTimeout, cancellationToken).ConfigureAwait(false);
+                if (created.Failure != null) failures.Add(created.Failure);
+                else servicePrincipalId = created.Id;
+                if (created.Existed) alreadyDone.Add(changes.First(c => c.Kind == ChangeKind.CreateServicePrincipal));
             }
             if (failures.Count > 0) throw failures[0];
 
+            var result = new ApplyResult(servicePrincipalId, changes) { AlreadyDone = alreadyDone };
             GraphReply verified = null;
-            if (consent && !replies.ContainsKey("consent"))
+            if (consent)
             {
-                // The read that checks the PATCH goes along: no round trip of its own, after the
-                // same wait as a check alone (VerifyWriteAsync).
-                if (patch != null) await Task.Delay(VerifyDelay(writeTook), cancellationToken).ConfigureAwait(false);
-                var call = ConsentCall(state, servicePrincipalId);
-                var last = await ExecuteAsync(patch == null ? new[] { call } : new[] { call, VerifyCall(state) }, cancellationToken).ConfigureAwait(false);
-                var reply = last[call.Id];
-                if (!IsGrantedOrAlready(reply)) throw reply.ToException(GraphOperations.GrantConsent);
-                last.TryGetValue(VerifyCallId, out verified);
+                if (consentReply == null)
+                {
+                    // The consent for the service principal just created, by the id its POST
+                    // returned. The read that checks the PATCH goes along: no round trip of its own,
+                    // after the same wait as a check alone (VerifyWriteAsync).
+                    var checkAlong = written != null && !writtenAlone;
+                    if (checkAlong) await Task.Delay(VerifyDelay(writeTook), cancellationToken).ConfigureAwait(false);
+                    var call = ConsentCall(state, servicePrincipalId);
+                    var last = await ExecuteAsync(checkAlong ? new[] { call, VerifyCall(state) } : new[] { call }, cancellationToken).ConfigureAwait(false);
+                    consentReply = last[call.Id];
+                    last.TryGetValue(VerifyCallId, out verified);
+                }
+                // Entra ID refuses it while the new principal replicates: sent again until it takes
+                // (GraphGateway.Replication.cs).
+                var granted = IsReplicationLag(consentReply)
+                    ? await GrantConsentAgainAsync(state, servicePrincipalId, replicationTimeout, result, cancellationToken).ConfigureAwait(false)
+                    : await ConsentOutcomeAsync(state, consentReply, cancellationToken).ConfigureAwait(false);
+                if (!granted) alreadyDone.Add(changes.First(c => c.Kind == ChangeKind.GrantConsent));
             }
-            var result = new ApplyResult(servicePrincipalId, changes);
-            if (patch != null) result.VerifiedApplication = await VerifyWriteAsync(state, patch, verified, writeTook, cancellationToken).ConfigureAwait(false);
+            if (written != null) result.VerifiedApplication = await VerifyWriteAsync(state, written, verified, writeTook, cancellationToken).ConfigureAwait(false);
             return result;
         }
+
+        private GraphCall CreateServicePrincipalCall(Guid appId) =>
+            new GraphCall("sp", _client.ServicePrincipals.ToPostRequestInformation(new ServicePrincipal
+            {
+                AppId = appId.ToString(),
+                // The portal lists under Enterprise applications only service principals with this
+                // tag (resources/serviceprincipal.md, "tags"), and the vendor's procedure reads the
+                // object id there. The module's own tag marks what Uninstall may delete.
+                Tags = new List<string> { WellKnown.CreatedByTag, WellKnown.IntegratedAppTag },
+            }), GraphOperations.CreateServicePrincipal);
 
         private GraphCall ConsentCall(ApplicationState state, string principalId) =>
             new GraphCall("consent", _client.ServicePrincipals[state.ExchangeResource.ObjectId].AppRoleAssignedTo.ToPostRequestInformation(new AppRoleAssignment
@@ -125,45 +182,16 @@ namespace Dropzone.ExoSetup.Engine.Graph
         }
 
         /// <summary>
-        /// The service principal exists (the POST said so) but reads do not show it yet: wait for it.
-        /// </summary>
-        private async Task<string> WaitForServicePrincipalAsync(Guid appId, CancellationToken cancellationToken)
-        {
-            var found = await FindServicePrincipalAsync(appId, ReplicationTimeout, cancellationToken).ConfigureAwait(false);
-            return found?.ObjectId ?? throw new DropzoneException(ErrorIds.ReplicationTimeout, ErrorKind.OperationTimeout,
-                $"The service principal of {appId} exists but stayed invisible to reads for {ReplicationTimeout.TotalSeconds:0} s.",
-                "Wait a few minutes for Entra ID to replicate, then run the command again.", appId);
-        }
-
-        /// <summary>
         /// The app's service principal, polling with a growing pause for up to <paramref name="wait"/>
         /// while reads do not show it yet (replication); null when it never appears.
         /// </summary>
         public async Task<ServicePrincipalInfo> FindServicePrincipalAsync(Guid appId, TimeSpan wait, CancellationToken cancellationToken)
         {
-            var log = OperationScope.Log;
-            var watch = Stopwatch.StartNew();
-            var pause = TimeSpan.FromSeconds(1);
-            const int activity = 4711;
-            var waited = false;
-            try
-            {
-                while (true)
-                {
-                    var found = await FindServicePrincipalAsync(appId, cancellationToken).ConfigureAwait(false);
-                    var left = wait - watch.Elapsed;
-                    if (found != null || left <= TimeSpan.Zero) return found;
-                    waited = true;
-                    log.Progress(new OperationProgress(activity, "Waiting for Entra ID replication",
-                        $"The service principal of {appId} is not readable yet", (int)Math.Min(99, 100 * watch.Elapsed.TotalSeconds / wait.TotalSeconds), (int)left.TotalSeconds));
-                    await Task.Delay(pause < left ? pause : left, cancellationToken).ConfigureAwait(false);
-                    if (pause < TimeSpan.FromSeconds(5)) pause += TimeSpan.FromSeconds(1);
-                }
-            }
-            finally
-            {
-                if (waited) log.Progress(new OperationProgress(activity, "Waiting for Entra ID replication", "Done", completed: true));
-            }
+            var found = await FindServicePrincipalAsync(appId, cancellationToken).ConfigureAwait(false);
+            if (found != null) return found;
+            await WaitForReplicationAsync($"The service principal of {appId} is not readable yet", wait,
+                async () => (found = await FindServicePrincipalAsync(appId, cancellationToken).ConfigureAwait(false)) != null, cancellationToken).ConfigureAwait(false);
+            return found;
         }
     }
 }

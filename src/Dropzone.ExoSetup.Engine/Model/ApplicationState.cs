@@ -32,8 +32,11 @@ namespace Dropzone.ExoSetup.Engine.Model
     public sealed class ApplicationState
     {
         internal ApplicationState(Application application, ServicePrincipal servicePrincipal, ServicePrincipal exchangeResource,
-            IReadOnlyList<AppRoleAssignment> assignments, OrganizationInfo organization)
+            IReadOnlyList<AppRoleAssignment> assignments, OrganizationInfo organization,
+            bool servicePrincipalFromSession = false, bool consentFromSession = false)
         {
+            ServicePrincipalNotYetReadable = servicePrincipalFromSession;
+            ConsentNotYetReadable = consentFromSession;
             ObjectId = application.Id;
             AppId = Guid.Parse(application.AppId);
             DisplayName = application.DisplayName;
@@ -63,6 +66,18 @@ namespace Dropzone.ExoSetup.Engine.Model
         public ServicePrincipalInfo ExchangeResource { get; }
 
         public OrganizationInfo Organization { get; }
+
+        /// <summary>
+        /// The service principal was created by this session and reads do not show it yet
+        /// (replication): <see cref="ServicePrincipal"/> is what its creation returned.
+        /// </summary>
+        public bool ServicePrincipalNotYetReadable { get; }
+
+        /// <summary>The consent was granted by this session and reads do not show it yet (replication).</summary>
+        public bool ConsentNotYetReadable { get; }
+
+        /// <summary>Something this session wrote is not visible to reads yet.</summary>
+        public bool AwaitingReplication => ServicePrincipalNotYetReadable || ConsentNotYetReadable;
 
         /// <summary>Exchange.ManageAsApp (type Role) is in requiredResourceAccess.</summary>
         public bool PermissionRequested => RequiredResourceAccess.Any(r =>

@@ -24,5 +24,11 @@ namespace Dropzone.ExoSetup.Engine.Model
         /// what the module made (an Enterprise application may carry an admin's own settings).
         /// </summary>
         public const string CreatedByTag = "CreatedBy:Dropzone.ExoSetup";
+
+        /// <summary>
+        /// The tag without which the portal hides a service principal from the Enterprise
+        /// applications list (Graph docs: resources/serviceprincipal.md, "tags").
+        /// </summary>
+        public const string IntegratedAppTag = "WindowsAzureActiveDirectoryIntegratedApp";
     }
 }

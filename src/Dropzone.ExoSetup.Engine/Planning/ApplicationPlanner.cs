@@ -19,14 +19,25 @@ namespace Dropzone.ExoSetup.Engine.Planning
         /// Plans adding the vendor's certificate. Returns no change when a certificate with that
         /// thumbprint is already there; <paramref name="existing"/> then names it.
         /// </summary>
-        public static PlannedChange PlanAddCertificate(ApplicationState state, VendorCertificate certificate, string displayName, out CertificateDetails existing)
+        public static PlannedChange PlanAddCertificate(ApplicationState state, VendorCertificate certificate, string displayName, out CertificateDetails existing) =>
+            PlanAddCertificate(state, certificate, displayName, removeExpired: false, DateTimeOffset.UtcNow, out existing);
+
+        /// <summary>
+        /// As above; with <paramref name="removeExpired"/> the certificates expired at
+        /// <paramref name="now"/> go in the same write (Graph may refuse any update that keeps one).
+        /// When the vendor's certificate is there already, that removal is the plan on its own.
+        /// </summary>
+        public static PlannedChange PlanAddCertificate(ApplicationState state, VendorCertificate certificate, string displayName,
+            bool removeExpired, DateTimeOffset now, out CertificateDetails existing)
         {
             existing = state.Certificates.FirstOrDefault(c => c.Thumbprint == certificate.Thumbprint);
-            if (existing != null) return null;
+            var expired = removeExpired ? ExpiredCertificates(state, now) : new List<CertificateDetails>();
+            if (existing != null) return expired.Count == 0 ? null : PlanRemoveExpired(state, expired);
             RequireReadableKeys(state);
 
             var keyId = Guid.NewGuid();
-            var credentials = state.KeyCredentials.Select(Copy).ToList();
+            var removed = new HashSet<Guid>(expired.Select(c => c.KeyId));
+            var credentials = state.KeyCredentials.Where(k => !removed.Contains(k.KeyId ?? Guid.Empty)).Select(Copy).ToList();
             credentials.Add(new KeyCredential
             {
                 KeyId = keyId,
@@ -38,10 +49,33 @@ namespace Dropzone.ExoSetup.Engine.Planning
                 EndDateTime = certificate.NotAfter,
             });
             return new PlannedChange(ChangeKind.AddCertificate, Describe(state),
-                $"Add certificate '{displayName}' (thumbprint {certificate.Thumbprint}, valid {certificate.NotBefore:yyyy-MM-dd} to {certificate.NotAfter:yyyy-MM-dd}), keeping the {state.KeyCredentials.Count} certificate(s) already there")
+                $"Add certificate '{displayName}' (thumbprint {certificate.Thumbprint}, valid {certificate.NotBefore:yyyy-MM-dd} to {certificate.NotAfter:yyyy-MM-dd}), keeping the {state.KeyCredentials.Count - expired.Count} certificate(s) already there"
+                + (expired.Count > 0 ? $", and remove {DescribeExpired(expired)}" : string.Empty))
             {
                 KeyCredentials = credentials,
                 KeyId = keyId,
+                RemovedCertificates = expired,
+            };
+        }
+
+        /// <summary>The app's certificates that have expired at <paramref name="now"/>.</summary>
+        public static List<CertificateDetails> ExpiredCertificates(ApplicationState state, DateTimeOffset now) =>
+            state.Certificates.Where(c => c.NotAfter.HasValue && c.NotAfter.Value <= now).ToList();
+
+        /// <summary>"2 expired certificate(s): THUMB 'name' (expired 2025-01-01), ...": for -WhatIf, the summary and the errors.</summary>
+        public static string DescribeExpired(IReadOnlyCollection<CertificateDetails> expired) =>
+            $"{expired.Count} expired certificate(s): " + string.Join(", ", expired.Select(c => $"{c.Thumbprint} '{c.DisplayName}' (expired {c.NotAfter:yyyy-MM-dd})"));
+
+        private static PlannedChange PlanRemoveExpired(ApplicationState state, List<CertificateDetails> expired)
+        {
+            RequireReadableKeys(state);
+            var removed = new HashSet<Guid>(expired.Select(c => c.KeyId));
+            var remaining = state.KeyCredentials.Where(k => !removed.Contains(k.KeyId ?? Guid.Empty)).Select(Copy).ToList();
+            return new PlannedChange(ChangeKind.RemoveCertificate, Describe(state),
+                $"Remove {DescribeExpired(expired)}, keeping the {remaining.Count} other(s)")
+            {
+                KeyCredentials = remaining,
+                RemovedCertificates = expired,
             };
         }
 

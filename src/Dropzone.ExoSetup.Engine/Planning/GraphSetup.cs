@@ -11,8 +11,9 @@ namespace Dropzone.ExoSetup.Engine.Planning
     /// <summary>
     /// The whole Entra ID half of the procedure as one plan: certificate, permission, service
     /// principal, consent and the Organization ID, read in one round trip. Applying it takes at most
-    /// two more (one when the app already has its service principal); on a tenant where all is done
-    /// it is one read and no write.
+    /// two more (one when the app already has its service principal), plus one per consent Entra ID
+    /// refuses while a new service principal replicates (counted in ApplyResult.ReplicationRetries);
+    /// on a tenant where all is done it is one read and no write.
     /// </summary>
     public sealed class GraphSetupPlan
     {
@@ -29,12 +30,17 @@ namespace Dropzone.ExoSetup.Engine.Planning
         /// <summary>The vendor's certificate when it is on the app already; null when the plan adds it.</summary>
         public CertificateDetails ExistingCertificate { get; }
 
+        public static Task<GraphSetupPlan> CreateAsync(GraphGateway gateway, Guid appId, VendorCertificate certificate, string certificateName,
+            bool skipConsent, CancellationToken cancellationToken) =>
+            CreateAsync(gateway, appId, certificate, certificateName, skipConsent, removeExpiredCertificates: false, cancellationToken);
+
+        /// <summary>As above; with <c>removeExpiredCertificates</c> the app's expired certificates go in the same write (-RemoveExpiredCertificate).</summary>
         public static async Task<GraphSetupPlan> CreateAsync(GraphGateway gateway, Guid appId, VendorCertificate certificate, string certificateName,
-            bool skipConsent, CancellationToken cancellationToken)
+            bool skipConsent, bool removeExpiredCertificates, CancellationToken cancellationToken)
         {
             var state = await gateway.ReadApplicationAsync(appId, ApplicationParts.Consent | ApplicationParts.Organization, cancellationToken).ConfigureAwait(false);
             var changes = new List<PlannedChange>();
-            var addCertificate = ApplicationPlanner.PlanAddCertificate(state, certificate, certificateName, out var existing);
+            var addCertificate = ApplicationPlanner.PlanAddCertificate(state, certificate, certificateName, removeExpiredCertificates, DateTimeOffset.UtcNow, out var existing);
             if (addCertificate != null) changes.Add(addCertificate);
             changes.AddRange(ApplicationPlanner.PlanPermission(state, skipConsent));
             return new GraphSetupPlan(state, changes, existing);

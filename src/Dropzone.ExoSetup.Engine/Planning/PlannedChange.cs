@@ -53,6 +53,9 @@ namespace Dropzone.ExoSetup.Engine.Planning
         /// <summary>For Exchange removals: the -Identity of what is removed.</summary>
         internal string Identity { get; set; }
 
+        /// <summary>For certificate changes made with -RemoveExpiredCertificate: the expired certificates removed.</summary>
+        public IReadOnlyList<Model.CertificateDetails> RemovedCertificates { get; internal set; } = new List<Model.CertificateDetails>();
+
         /// <summary>For AddCertificate: the keyId given to the new certificate.</summary>
         public Guid? KeyId { get; internal set; }
 

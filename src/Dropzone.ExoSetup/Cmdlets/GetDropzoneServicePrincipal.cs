@@ -15,7 +15,8 @@ namespace Dropzone.ExoSetup.Cmdlets
         protected override void ProcessRecordCore()
         {
             var graph = RequireGraph();
-            var found = Run(cancel => graph.Gateway.FindServicePrincipalAsync(ApplicationId, cancel))
+            // One this session created moments ago is returned by the id its creation gave, though reads may not show it yet.
+            var found = Run(cancel => graph.Gateway.FindKnownServicePrincipalAsync(ApplicationId, cancel))
                 ?? throw new DropzoneException(ErrorIds.ServicePrincipalNotFound, ErrorKind.NotFound,
                     $"The application {ApplicationId} has no service principal (Enterprise application) in this tenant.",
                     $"Run Grant-DropzoneExoPermission -ApplicationId {ApplicationId}: it creates the service principal and grants consent.", ApplicationId);

@@ -18,6 +18,11 @@ namespace Dropzone.ExoSetup.Cmdlets
         [Parameter]
         public SwitchParameter SkipConsent { get; set; }
 
+        /// <summary>How long consent is retried while Entra ID replicates a service principal created moments ago.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSeconds { get; set; } = 300;
+
         protected override void ProcessRecordCore()
         {
             var graph = RequireGraph();
@@ -26,7 +31,9 @@ namespace Dropzone.ExoSetup.Cmdlets
             var approved = ApplicationPlanner.WithoutUnmetDependencies(state, Approve(planned));
             if (planned.Count > 0 && approved.Count == 0) return;
 
-            var applied = Run(cancel => graph.Gateway.ApplyAsync(state, approved, cancel));
+            var applied = Run(cancel => graph.Gateway.ApplyAsync(state, approved, System.TimeSpan.FromSeconds(TimeoutSeconds), cancel));
+            if (applied.ReplicationRetries > 0)
+                WriteVerbose($"Consent was sent {applied.ReplicationRetries + 1} times over {applied.ReplicationWait.TotalSeconds:0.#} s while Entra ID replicated the new service principal.");
             var requested = state.PermissionRequested || approved.Any(c => c.Kind == ChangeKind.RequestPermission);
             var consented = state.PermissionConsented || approved.Any(c => c.Kind == ChangeKind.GrantConsent);
             WriteObject(new PermissionGrantResult
@@ -37,7 +44,8 @@ namespace Dropzone.ExoSetup.Cmdlets
                 Consented = consented,
                 ServicePrincipalId = applied.ServicePrincipalId,
                 Status = !consented ? PermissionGrantStatus.RequestedOnly
-                    : approved.Count == 0 ? PermissionGrantStatus.AlreadyGranted
+                    // A service principal or consent Graph reported as existing (409, "already exists") changed nothing.
+                    : approved.All(applied.AlreadyDone.Contains) ? PermissionGrantStatus.AlreadyGranted
                     : PermissionGrantStatus.Granted,
             });
         }

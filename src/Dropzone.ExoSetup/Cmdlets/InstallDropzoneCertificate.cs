@@ -35,13 +35,18 @@ namespace Dropzone.ExoSetup.Cmdlets
         [ValidateNotNullOrEmpty]
         public string ExpectedThumbprint { get; set; }
 
+        /// <summary>Remove the app's expired certificates in the same write (Graph may refuse an update that keeps one).</summary>
+        [Parameter]
+        public SwitchParameter RemoveExpiredCertificate { get; set; }
+
         protected override void ProcessRecordCore()
         {
             var certificate = ReadVendorCertificate(ParameterSetName == PathSet ? Path : null, Certificate, ExpectedThumbprint);
 
             var graph = RequireGraph();
+            var now = Now;
             var state = Run(cancel => graph.Gateway.ReadApplicationAsync(ApplicationId, ApplicationParts.Application, cancel));
-            var change = ApplicationPlanner.PlanAddCertificate(state, certificate, DisplayName, out var existing);
+            var change = ApplicationPlanner.PlanAddCertificate(state, certificate, DisplayName, RemoveExpiredCertificate, now, out var existing);
             var result = new CertificateInstallResult
             {
                 ApplicationId = state.AppId,
@@ -52,20 +57,39 @@ namespace Dropzone.ExoSetup.Cmdlets
             if (change == null)
             {
                 WriteVerbose($"The certificate {certificate.Thumbprint} is already on {state.DisplayName}: nothing to write.");
-                result.KeyId = existing.KeyId;
-                result.DisplayName = existing.DisplayName;
-                result.Status = CertificateInstallStatus.AlreadyInstalled;
-                WriteObject(result);
+                WriteExpiredKept(state, now);
+                WriteObject(AlreadyInstalled(result, existing));
                 return;
             }
             if (Approve(new[] { change }).Count == 0) return;
             var applied = Run(cancel => graph.Gateway.ApplyAsync(state, new[] { change }, cancel));
+            result.RemovedExpiredCertificates = change.RemovedCertificates.Select(c => DropzoneCertificate.From(state.AppId, c, now)).ToArray();
+            if (change.Kind != ChangeKind.AddCertificate)
+            {
+                WriteObject(AlreadyInstalled(result, existing));
+                return;
+            }
             // The certificate as the app holds it after the write was checked: another run may have
             // added the same certificate under its own keyId.
             result.KeyId = applied.VerifiedApplication?.Certificates.FirstOrDefault(c => c.Thumbprint == certificate.Thumbprint)?.KeyId ?? change.KeyId.Value;
             result.DisplayName = DisplayName;
             result.Status = CertificateInstallStatus.Added;
             WriteObject(result);
+        }
+
+        private static CertificateInstallResult AlreadyInstalled(CertificateInstallResult result, CertificateDetails existing)
+        {
+            result.KeyId = existing.KeyId;
+            result.DisplayName = existing.DisplayName;
+            result.Status = CertificateInstallStatus.AlreadyInstalled;
+            return result;
+        }
+
+        private void WriteExpiredKept(ApplicationState state, System.DateTimeOffset now)
+        {
+            var expired = ApplicationPlanner.ExpiredCertificates(state, now);
+            if (expired.Count > 0 && !RemoveExpiredCertificate)
+                WriteVerbose($"The app still holds {ApplicationPlanner.DescribeExpired(expired)}; -RemoveExpiredCertificate removes them.");
         }
     }
 }

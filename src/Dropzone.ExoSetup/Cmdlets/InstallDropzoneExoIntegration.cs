@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Dropzone.ExoSetup.Engine.Errors;
 using Dropzone.ExoSetup.Engine.Exchange;
+using Dropzone.ExoSetup.Engine.Graph;
 using Dropzone.ExoSetup.Engine.Model;
 using Dropzone.ExoSetup.Engine.Planning;
 
@@ -56,6 +58,10 @@ namespace Dropzone.ExoSetup.Cmdlets
         [ValidateRange(1, 3600)]
         public int TimeoutSeconds { get; set; } = 300;
 
+        /// <summary>Remove the app's expired certificates in the same write as the vendor's certificate.</summary>
+        [Parameter]
+        public SwitchParameter RemoveExpiredCertificate { get; set; }
+
         protected override void ProcessRecordCore()
         {
             var steps = new IntegrationSteps(CertificateStep, PermissionStep, OrganizationStep, ExchangeServicePrincipalStep, RoleStep);
@@ -66,7 +72,7 @@ namespace Dropzone.ExoSetup.Cmdlets
 
             Progress(steps, CertificateStep, "Reading the tenant");
             var appId = ParameterSetName == ByIdSet ? ApplicationId : Run(cancel => graph.Gateway.ResolveApplicationAsync(DisplayName, cancel));
-            var plan = Run(cancel => GraphSetupPlan.CreateAsync(graph.Gateway, appId, certificate, CertificateDisplayName, false, cancel));
+            var plan = Run(cancel => GraphSetupPlan.CreateAsync(graph.Gateway, appId, certificate, CertificateDisplayName, false, RemoveExpiredCertificate, cancel));
             var state = plan.State;
             var summary = new IntegrationSummary
             {
@@ -86,25 +92,26 @@ namespace Dropzone.ExoSetup.Cmdlets
             }
             catch (DropzoneException)
             {
-                Finish(steps, summary);
+                Finish(steps, summary, plan);
                 throw;
             }
-            Finish(steps, summary);
+            Finish(steps, summary, plan);
         }
 
         private void InstallGraphSteps(Engine.Connection.GraphConnection graph, GraphSetupPlan plan, IntegrationSteps steps, IntegrationSummary summary)
         {
             var state = plan.State;
             var approved = ApplicationPlanner.WithoutUnmetDependencies(state, Approve(plan.Changes));
-            var certificateChange = plan.Changes.FirstOrDefault(c => c.Kind == ChangeKind.AddCertificate);
+            var certificateChange = plan.Changes.FirstOrDefault(c => c.Kind == ChangeKind.AddCertificate || c.Kind == ChangeKind.RemoveCertificate);
             var permissionChanges = plan.Changes.Where(c => c != certificateChange).ToList();
             if (WhatIfRequested) return;
 
             Progress(steps, certificateChange != null ? CertificateStep : PermissionStep, "Writing to Entra ID");
+            ApplyResult applied;
             Guid? addedKeyId = null;
             try
             {
-                var applied = Run(cancel => graph.Gateway.ApplyAsync(state, approved, cancel));
+                applied = Run(cancel => graph.Gateway.ApplyAsync(state, approved, TimeSpan.FromSeconds(TimeoutSeconds), cancel));
                 summary.ServicePrincipalObjectId = applied.ServicePrincipalId;
                 addedKeyId = applied.VerifiedApplication?.Certificates.FirstOrDefault(c => c.Thumbprint == summary.CertificateThumbprint)?.KeyId;
             }
@@ -114,19 +121,8 @@ namespace Dropzone.ExoSetup.Cmdlets
                 throw;
             }
 
-            if (certificateChange == null)
-                steps.Record(CertificateStep, IntegrationStepStatus.AlreadyDone, $"Certificate {summary.CertificateThumbprint} is on the app (keyId {plan.ExistingCertificate.KeyId}).");
-            else if (approved.Contains(certificateChange))
-                steps.Record(CertificateStep, IntegrationStepStatus.Done, $"Added certificate {summary.CertificateThumbprint} (keyId {addedKeyId ?? certificateChange.KeyId}), keeping the {state.Certificates.Count} already there.");
-            else
-                steps.Record(CertificateStep, IntegrationStepStatus.Skipped, "Declined.");
-
-            if (permissionChanges.Count == 0)
-                steps.Record(PermissionStep, IntegrationStepStatus.AlreadyDone, $"{WellKnown.ManageAsAppRoleName} is requested and consented.");
-            else if (permissionChanges.All(approved.Contains))
-                steps.Record(PermissionStep, IntegrationStepStatus.Done, string.Join("; ", permissionChanges.Select(c => c.Action)) + ".");
-            else
-                steps.Record(PermissionStep, IntegrationStepStatus.Skipped, "Declined: " + string.Join("; ", permissionChanges.Where(c => !approved.Contains(c)).Select(c => c.Action)) + ".");
+            RecordCertificateStep(steps, summary, plan, certificateChange, approved, addedKeyId);
+            RecordPermissionStep(steps, permissionChanges, approved, applied);
 
             if (string.IsNullOrEmpty(summary.OrganizationId))
             {
@@ -136,6 +132,39 @@ namespace Dropzone.ExoSetup.Cmdlets
                     "Look for the *.onmicrosoft.com domain under Entra ID > Custom domain names.");
             }
             steps.Record(OrganizationStep, IntegrationStepStatus.AlreadyDone, $"{summary.OrganizationId}: enter it as \"Organization ID\" in the Dropzone AI UI.");
+        }
+
+        private static void RecordCertificateStep(IntegrationSteps steps, IntegrationSummary summary, GraphSetupPlan plan, PlannedChange change, List<PlannedChange> approved, Guid? addedKeyId)
+        {
+            var removed = change == null || change.RemovedCertificates.Count == 0 ? string.Empty : $" Removed {ApplicationPlanner.DescribeExpired(change.RemovedCertificates)}.";
+            var kept = plan.State.Certificates.Count - (change?.RemovedCertificates.Count ?? 0);
+            if (change == null)
+                steps.Record(CertificateStep, IntegrationStepStatus.AlreadyDone, $"Certificate {summary.CertificateThumbprint} is on the app (keyId {plan.ExistingCertificate.KeyId}).");
+            else if (!approved.Contains(change))
+                steps.Record(CertificateStep, IntegrationStepStatus.Skipped, "Declined.");
+            else if (change.Kind == ChangeKind.AddCertificate)
+                steps.Record(CertificateStep, IntegrationStepStatus.Done, $"Added certificate {summary.CertificateThumbprint} (keyId {addedKeyId ?? change.KeyId}), keeping the {kept} already there.{removed}");
+            else
+                steps.Record(CertificateStep, IntegrationStepStatus.Done, $"Certificate {summary.CertificateThumbprint} is on the app (keyId {plan.ExistingCertificate.KeyId}).{removed}");
+        }
+
+        /// <summary>
+        /// Done only for what this run changed: a service principal or consent Graph reported as
+        /// existing already (a re-run inside the replication window) leaves the step AlreadyDone.
+        /// </summary>
+        private static void RecordPermissionStep(IntegrationSteps steps, List<PlannedChange> permissionChanges, List<PlannedChange> approved, ApplyResult applied)
+        {
+            var made = permissionChanges.Where(c => approved.Contains(c) && !applied.AlreadyDone.Contains(c)).ToList();
+            var retries = applied.ReplicationRetries > 0
+                ? $" Consent was sent {applied.ReplicationRetries + 1} times over {applied.ReplicationWait.TotalSeconds:0.#} s while Entra ID replicated the new service principal."
+                : string.Empty;
+            if (!permissionChanges.All(approved.Contains))
+                steps.Record(PermissionStep, IntegrationStepStatus.Skipped, "Declined: " + string.Join("; ", permissionChanges.Where(c => !approved.Contains(c)).Select(c => c.Action)) + ".");
+            else if (made.Count == 0)
+                steps.Record(PermissionStep, IntegrationStepStatus.AlreadyDone, $"{WellKnown.ManageAsAppRoleName} is requested and consented." +
+                    (applied.AlreadyDone.Count > 0 ? $" Already there: {string.Join("; ", applied.AlreadyDone.Select(c => c.Action))}." : string.Empty));
+            else
+                steps.Record(PermissionStep, IntegrationStepStatus.Done, string.Join("; ", made.Select(c => c.Action)) + "." + retries);
         }
 
         private void InstallExchangeSteps(IExchangeGateway exchange, ApplicationState state, IntegrationSteps steps, IntegrationSummary summary)
@@ -220,19 +249,34 @@ namespace Dropzone.ExoSetup.Cmdlets
             WriteProgress(new ProgressRecord(1, Activity, $"Step {index + 1} of {steps.Count}: {step}. {status}") { PercentComplete = 100 * index / steps.Count });
         }
 
-        private void Finish(IntegrationSteps steps, IntegrationSummary summary)
+        private void Finish(IntegrationSteps steps, IntegrationSummary summary, GraphSetupPlan plan)
         {
             WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
             if (WhatIfRequested) return;
             summary.Steps = steps.ToArray();
             summary.NextSteps = summary.Complete
-                ? $"In the Dropzone AI UI (Settings > Integrations > MS 365/Defender) enter Organization ID: {summary.OrganizationId}. Exchange may take 30 minutes to 2 hours to honour the new role."
+                ? $"In the Dropzone AI UI (Settings > Integrations > MS 365/Defender) enter Organization ID: {summary.OrganizationId}. Exchange may take 30 minutes to 2 hours to honour the new role." + Rotation(plan, summary)
                 : summary.Steps.Any(s => s.Status == IntegrationStepStatus.Failed)
                     ? "Fix the failed step (see its Detail and the error), then run Install-DropzoneExoIntegration again: done steps are kept."
                     : SkipExchange
                         ? $"{Engine.Connection.ExchangeSignIn.Hint(GraphSessions.Current?.Context?.Account)}, then run Install-DropzoneExoIntegration again to finish the Exchange steps."
                         : "Some changes were declined: run Install-DropzoneExoIntegration again and accept them.";
             WriteObject(summary);
+        }
+
+        /// <summary>
+        /// An older vendor certificate stays on the app (no outage while the vendor switches); this
+        /// is the command that removes it once the vendor confirms it uses the new one.
+        /// </summary>
+        private string Rotation(GraphSetupPlan plan, IntegrationSummary summary)
+        {
+            var removed = new HashSet<Guid>(plan.Changes.SelectMany(c => c.RemovedCertificates).Select(c => c.KeyId));
+            var previous = plan.State.Certificates
+                .Where(c => string.Equals(c.DisplayName, CertificateDisplayName, StringComparison.Ordinal) && c.Thumbprint != summary.CertificateThumbprint && !removed.Contains(c.KeyId))
+                .ToList();
+            if (previous.Count == 0) return string.Empty;
+            return $" The previous '{CertificateDisplayName}' certificate(s) stay on the app so nothing breaks while Dropzone AI switches; once it confirms it uses {summary.CertificateThumbprint}, remove them: "
+                + string.Join("; ", previous.Select(c => $"Remove-DropzoneCertificate -ApplicationId {summary.ApplicationId} -Thumbprint {c.Thumbprint}")) + ".";
         }
     }
 }

@@ -25,7 +25,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             var graph = RequireGraph();
             // A service principal created moments ago (Grant-DropzoneExoPermission) may not be readable yet.
             var wait = TimeSpan.FromSeconds(Math.Min(TimeoutSeconds, 60));
-            var servicePrincipal = Run(cancel => graph.Gateway.FindServicePrincipalAsync(ApplicationId, wait, cancel))
+            var servicePrincipal = Run(cancel => graph.Gateway.FindKnownServicePrincipalAsync(ApplicationId, wait, cancel))
                 ?? throw new DropzoneException(ErrorIds.ServicePrincipalNotFound, ErrorKind.NotFound,
                     $"The application {ApplicationId} has no service principal (Enterprise application) in Entra ID.",
                     $"Run Grant-DropzoneExoPermission -ApplicationId {ApplicationId} first: it creates the service principal.", ApplicationId);

@@ -29,15 +29,24 @@ namespace Dropzone.ExoSetup.Cmdlets
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        /// <summary>How long to wait for reads to show what this session just created (replication).</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSeconds { get; set; } = 300;
+
         protected override void ProcessRecordCore()
         {
             var graph = RequireGraph();
-            var state = Run(cancel => graph.Gateway.ReadApplicationAsync(ApplicationId, ApplicationParts.Consent | ApplicationParts.Organization, cancel));
+            // Right after Install in this session, reads may not show the new service principal or
+            // consent yet: read again until they do, rather than report them missing.
+            var state = Run(cancel => graph.Gateway.ReadApplicationSettledAsync(ApplicationId, ApplicationParts.Consent | ApplicationParts.Organization,
+                TimeSpan.FromSeconds(TimeoutSeconds), cancel));
             var checks = new List<IntegrationCheck>();
             var id = state.AppId;
 
             var ours = CheckCertificate(state, checks);
             CheckExpiry(ours, checks);
+            CheckExpiredOnApp(state, checks);
 
             // The step planner decides what "in place" means, for Install and for this check alike.
             var missing = ApplicationPlanner.PlanPermission(state, skipConsent: false).Select(c => c.Kind).ToList();
@@ -46,7 +55,10 @@ namespace Dropzone.ExoSetup.Cmdlets
                 : Pass("PermissionRequested", $"{WellKnown.ManageAsAppRoleName} (application permission) is requested."));
             checks.Add(missing.Contains(ChangeKind.GrantConsent)
                 ? Fail("ConsentGranted", "Admin consent to Exchange.ManageAsApp has not been granted.", $"Grant-DropzoneExoPermission -ApplicationId {id}")
-                : Pass("ConsentGranted", $"Admin consent is granted to the service principal {state.ServicePrincipal?.ObjectId}."));
+                : state.ConsentNotYetReadable
+                    ? Fail("ConsentGranted", $"This session granted admin consent to the service principal {state.ServicePrincipal?.ObjectId}, but after {TimeoutSeconds} s reads still do not show it: Entra ID is still replicating, or it was removed since.",
+                        $"Run Test-DropzoneExoIntegration -ApplicationId {id} again in a few minutes; if it still fails, Grant-DropzoneExoPermission -ApplicationId {id}")
+                    : Pass("ConsentGranted", $"Admin consent is granted to the service principal {state.ServicePrincipal?.ObjectId}."));
             checks.Add(string.IsNullOrEmpty(state.Organization?.InitialDomain)
                 ? Fail("OrganizationId", "The tenant has no verified domain marked isInitial.", "Look for the *.onmicrosoft.com domain under Entra ID > Custom domain names.")
                 : Pass("OrganizationId", $"{state.Organization.InitialDomain} (the Organization ID for the Dropzone AI UI)."));
@@ -98,9 +110,23 @@ namespace Dropzone.ExoSetup.Cmdlets
             if (days < 0)
                 checks.Add(Fail("CertificateExpiry", $"The certificate {latest.Thumbprint} expired on {latest.NotAfter:yyyy-MM-dd}.", renew));
             else if (days < ExpiryWarningDays)
-                checks.Add(new IntegrationCheck { Check = "CertificateExpiry", Status = IntegrationCheckStatus.Warning, Detail = $"The certificate {latest.Thumbprint} expires on {latest.NotAfter:yyyy-MM-dd} ({days} days left).", Remediation = renew });
+                checks.Add(Warn("CertificateExpiry", $"The certificate {latest.Thumbprint} expires on {latest.NotAfter:yyyy-MM-dd} ({days} days left).", renew));
             else
                 checks.Add(Pass("CertificateExpiry", $"The certificate {latest.Thumbprint} is valid until {latest.NotAfter:yyyy-MM-dd} ({days} days left)."));
+        }
+
+        /// <summary>
+        /// Expired certificates left on the app do no harm by themselves, but Graph may refuse any
+        /// later certificate update while they are there (KeyCredentialsInvalidEndDate).
+        /// </summary>
+        private static void CheckExpiredOnApp(ApplicationState state, List<IntegrationCheck> checks)
+        {
+            var expired = ApplicationPlanner.ExpiredCertificates(state, Now);
+            checks.Add(expired.Count == 0
+                ? Pass("ExpiredCertificates", "No expired certificate is on the app.")
+                : Warn("ExpiredCertificates", $"The app still holds {ApplicationPlanner.DescribeExpired(expired)}. Graph may refuse certificate updates while they are there.",
+                    $"Install-DropzoneCertificate -ApplicationId {state.AppId} -Path <the .crt from the Dropzone AI UI> -RemoveExpiredCertificate; or one at a time: "
+                    + string.Join("; ", expired.Select(c => $"Remove-DropzoneCertificate -ApplicationId {state.AppId} -Thumbprint {c.Thumbprint}"))));
         }
 
         private void CheckExchange(ApplicationState state, List<IntegrationCheck> checks)
@@ -143,6 +169,9 @@ namespace Dropzone.ExoSetup.Cmdlets
 
         private static IntegrationCheck Fail(string check, string detail, string remediation) =>
             new IntegrationCheck { Check = check, Status = IntegrationCheckStatus.Fail, Detail = detail, Remediation = remediation };
+
+        private static IntegrationCheck Warn(string check, string detail, string remediation) =>
+            new IntegrationCheck { Check = check, Status = IntegrationCheckStatus.Warn, Detail = detail, Remediation = remediation };
 
         private static IntegrationCheck Skipped(string check, string detail, string remediation) =>
             new IntegrationCheck { Check = check, Status = IntegrationCheckStatus.Skipped, Detail = detail, Remediation = remediation };

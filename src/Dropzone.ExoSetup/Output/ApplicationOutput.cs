@@ -83,6 +83,9 @@ namespace Dropzone.ExoSetup
         public DateTimeOffset NotBefore { get; internal set; }
         public DateTimeOffset NotAfter { get; internal set; }
         public CertificateInstallStatus Status { get; internal set; }
+
+        /// <summary>The expired certificates removed in the same write (-RemoveExpiredCertificate); empty otherwise.</summary>
+        public DropzoneCertificate[] RemovedExpiredCertificates { get; internal set; } = new DropzoneCertificate[0];
     }
 
     public enum PermissionGrantStatus

@@ -48,7 +48,9 @@ namespace Dropzone.ExoSetup
     {
         Pass,
         Fail,
-        Warning,
+
+        /// <summary>Not a failure, but worth acting on: expired certificates on the app, or one expiring within 30 days.</summary>
+        Warn,
         Skipped,
     }
 

@@ -8,7 +8,7 @@ Grant-DropzoneExoPermission is step 2 of the Dropzone AI setup. It does what the
 
 1. Request the permission: Exchange.ManageAsApp (application permission, app role dc50a0fb-09a3-484d-be87-e023b12c6440 of Office 365 Exchange Online, appId 00000002-0000-0ff1-ce00-000000000000) is added to the app's API permissions (requiredResourceAccess). Every other API permission of the app is kept: Microsoft Graph replaces the whole list when it is updated, so the command sends the list it read with the one permission added.
 
-2. Create the service principal: when the app has no service principal (Enterprise application) in the tenant yet, one is created. Exchange Online's New-ServicePrincipal (step 4) needs it too. If Entra ID says it exists but reads do not show it yet (replication delay), the command waits for it, with a progress bar, for up to two minutes (then the ErrorId ReplicationTimeout: wait a few minutes and run the command again).
+2. Create the service principal: when the app has no service principal (Enterprise application) in the tenant yet, one is created. Exchange Online's New-ServicePrincipal (step 4) needs it too. It carries the tag WindowsAzureActiveDirectoryIntegratedApp, so that it shows under Enterprise applications in the portal, and the module's own tag CreatedBy:Dropzone.ExoSetup. If Entra ID says it exists already (409) but reads do not show it yet (replication delay), the command waits for it, with a progress bar, for up to -TimeoutSeconds (then the ErrorId ReplicationTimeout: wait a few minutes and run the command again); nothing was created, so that part does not count as a change. Later commands in the same session use the service principal this session created even while reads do not show it yet.
 
 3. Grant admin consent, unless -SkipConsent: consent to an application permission is an app role assignment of Exchange.ManageAsApp, from Office 365 Exchange Online's service principal to the app's service principal. A consent that already exists ("Permission being assigned already exists on the object") counts as done.
 
@@ -27,6 +27,9 @@ An app registration with this id that does not exist in the connected tenant fai
 '@
         SkipConsent   = @'
 Requests the permission (and creates the service principal when missing) but does not grant admin consent. The result's Status is then RequestedOnly, unless consent had been granted before. Use it when the account running the command may not grant consent: a Privileged Role Administrator, Cloud Application Administrator or Application Administrator can grant it later with "Grant admin consent" on the app's API permissions page, or by running the command without -SkipConsent.
+'@
+        TimeoutSeconds = @'
+How long, in seconds, the command waits for Entra ID to replicate a service principal created moments before. Entra ID refuses consent to it ("Not a valid reference update.") and reads may miss it until then, so the consent is sent again with growing pauses (0.5 s at first, half as long again each time, up to 5 s) and a progress bar; -Verbose shows each attempt. 300 by default; 1 to 3600. When the time is up, the command fails with the ErrorId ReplicationTimeout: the service principal is kept, and running the command again grants consent once. Ctrl+C stops the wait.
 '@
         WhatIf        = @'
 Shows each change the command would make (add the permission, create the service principal, grant admin consent) without making it; nothing is written and no result is output. The app registration, its service principal and Office 365 Exchange Online's service principal are still read. When everything is in place there is nothing to show, and the result with the Status AlreadyGranted is written as without -WhatIf.
@@ -55,7 +58,7 @@ ExchangeResourceNotFound: the tenant has no service principal for Office 365 Exc
 
 InsufficientPrivileges: Graph refused a read or a write. The message names the Graph permission the failing part needs and the admin roles that hold it (see the description above). Parts written before the failure stay; after getting the role, run the command again to finish.
 
-ReplicationTimeout: the new service principal stayed invisible to reads for two minutes. Wait a few minutes and run the command again.
+ReplicationTimeout: Entra ID kept refusing consent to the new service principal, or kept it invisible to reads, for -TimeoutSeconds. Wait a few minutes and run the command again.
 
 ApplicationNotFound: no app registration with that Application (client) ID in the connected tenant.
 

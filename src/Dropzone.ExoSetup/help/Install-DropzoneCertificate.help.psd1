@@ -51,6 +51,9 @@ The thumbprint the certificate must have: the SHA-1 thumbprint the Dropzone AI U
 
 Use it to make sure the file is the one the vendor issued to your tenant, not a stale or foreign download.
 '@
+        RemoveExpiredCertificate = @'
+Removes the app's expired certificates in the same update that adds the vendor's certificate (or, when it is already there, in an update of their own). Without it, expired certificates are kept, like every other certificate. Microsoft Graph may refuse an update of the certificate list while it holds an expired certificate (KeyCredentialsInvalidEndDate); the command then stops with the ErrorId ExpiredCertificateOnApplication, naming each expired certificate (thumbprint, name, expiry), with nothing changed, and this switch is the way forward. Only certificates whose end date has passed are removed; -WhatIf lists them, and the result's RemovedExpiredCertificates shows what was removed.
+'@
         WhatIf             = @'
 Shows the change the command would make (the certificate to add, its thumbprint and validity, and how many certificates already on the app are kept) without making it. The certificate is still checked and the app registration is still read. When the certificate is already installed there is no change to show: the result with the Status AlreadyInstalled is written as without -WhatIf.
 '@
@@ -67,7 +70,7 @@ Prompts you for confirmation before the certificate is added. No prompt appears 
     Outputs     = @(
         @{
             Type        = 'Dropzone.ExoSetup.CertificateInstallResult'
-            Description = 'What was done: ApplicationId, Thumbprint (SHA-1, upper-case hex, as the portal shows it), KeyId (the certificate''s keyId on the app: the new one, or the one already there), DisplayName, NotBefore, NotAfter and Status: Added (the certificate was uploaded) or AlreadyInstalled (a certificate with this thumbprint was already on the app; nothing was written). Nothing is written when the change was declined or -WhatIf was used.'
+            Description = 'What was done: ApplicationId, Thumbprint (SHA-1, upper-case hex, as the portal shows it), KeyId (the certificate''s keyId on the app: the new one, or the one already there), DisplayName, NotBefore, NotAfter and Status: Added (the certificate was uploaded) or AlreadyInstalled (a certificate with this thumbprint was already on the app; nothing was written for it); RemovedExpiredCertificates (the expired certificates removed with -RemoveExpiredCertificate, each with Thumbprint, DisplayName, NotAfter; empty otherwise). Nothing is written when the change was declined or -WhatIf was used.'
         }
     )
 
@@ -75,6 +78,8 @@ Prompts you for confirmation before the certificate is added. No prompt appears 
 Errors are reported for the input at hand and the pipeline goes on with the next input; add -ErrorAction Stop to stop at the first one. Their ErrorIds are stable ($Error[0].FullyQualifiedErrorId starts with the ErrorId):
 
 CertificateFileNotFound, CertificateInvalid, CertificateHasPrivateKey, CertificateExpired, CertificateThumbprintMismatch, InvalidThumbprint: the certificate was refused before anything was read or written. Download the current certificate from the Dropzone AI UI again.
+
+ExpiredCertificateOnApplication: Graph refused to update the certificate list because the app holds expired certificates; the message names each (thumbprint, name, expiry). Nothing was changed. Run the command again with -RemoveExpiredCertificate.
 
 ExistingCertificateUnreadable: Graph did not return the key of a certificate already on the app, so the list could not be written without deleting it. Nothing was changed. Run the command again; if it persists, upload the certificate in the portal.
 

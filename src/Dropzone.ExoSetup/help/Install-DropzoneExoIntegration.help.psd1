@@ -65,7 +65,12 @@ Useful when the Entra ID administrator and the Exchange administrator are differ
         TimeoutSeconds         = @'
 How long, in seconds, each Exchange step keeps trying while Exchange Online does not know the service principal yet (Exchange answers that it "could not be found in Azure Active Directory"). 300 by default; 1 to 3600. The wait starts at 1 second and doubles each time, up to 15 seconds. When the time is up, the step fails with the ErrorId ExchangeReplicationTimeout; run the command again later, or give a larger value. Ctrl+C stops the wait.
 
+The same limit applies to admin consent for a service principal created moments before: Entra ID refuses it ("Not a valid reference update.") until the new service principal has replicated, so the consent is sent again with growing pauses (0.5 s at first, half as long again each time, up to 5 s) and a progress bar; the ExchangePermission step's Detail says how often and how long. When the time is up, the step fails with the ErrorId ReplicationTimeout; the service principal is kept, and running the command again grants consent once.
+
 Right after the service principal was created, replication to Exchange Online can take several minutes: 900 is a reasonable value for a first run.
+'@
+        RemoveExpiredCertificate = @'
+Removes the app's expired certificates in the same update that adds the vendor's certificate (the Certificate step) (or, when it is already there, in an update of their own). Without it, expired certificates are kept, like every other certificate. Microsoft Graph may refuse an update of the certificate list while it holds an expired certificate (KeyCredentialsInvalidEndDate); the command then stops with the ErrorId ExpiredCertificateOnApplication, naming each expired certificate (thumbprint, name, expiry), with nothing changed, and this switch is the way forward. Only certificates whose end date has passed are removed; -WhatIf lists them, and the Certificate step's Detail in the summary names what was removed.
 '@
         WhatIf                 = @'
 Lists every change the command would make, one "What if:" line each, in Entra ID (the certificate to add, the permission, the service principal, the consent) and in Exchange Online (the New-ServicePrincipal and New-ManagementRoleAssignment calls), and makes none of them; no summary is output then. The certificate is still checked and the tenant is still read, so the Graph connection, and the Exchange session unless -SkipExchange, are needed. When everything is done already there is nothing to list, and the summary with every step AlreadyDone is output as without -WhatIf.
@@ -83,7 +88,7 @@ Prompts you for confirmation before each change: the certificate, the permission
         @{
             Type        = 'Dropzone.ExoSetup.IntegrationSummary'
             Description = @'
-One summary per run: OrganizationId (the tenant's initial *.onmicrosoft.com domain, to enter as "Organization ID" in the Dropzone AI UI); TenantId; ApplicationId and ApplicationDisplayName (the app registration); ServicePrincipalObjectId (the Enterprise application's object id, the "object-spid"); CertificateThumbprint and CertificateNotAfter (the vendor's certificate); Steps (Certificate, ExchangePermission, OrganizationId, ExchangeServicePrincipal and TransportHygiene in that order, each an IntegrationStep with Name, Status (Done, AlreadyDone, Skipped or Failed) and Detail); Complete ($true when every step is Done or AlreadyDone); and NextSteps, in words: when complete, the Organization ID to enter in the Dropzone AI UI; after a failure, to fix the failed step and run the command again; after -SkipExchange, the Connect-ExchangeOnline command to run before running this command again.
+One summary per run: OrganizationId (the tenant's initial *.onmicrosoft.com domain, to enter as "Organization ID" in the Dropzone AI UI); TenantId; ApplicationId and ApplicationDisplayName (the app registration); ServicePrincipalObjectId (the Enterprise application's object id, the "object-spid"); CertificateThumbprint and CertificateNotAfter (the vendor's certificate); Steps (Certificate, ExchangePermission, OrganizationId, ExchangeServicePrincipal and TransportHygiene in that order, each an IntegrationStep with Name, Status (Done, AlreadyDone, Skipped or Failed) and Detail); Complete ($true when every step is Done or AlreadyDone); and NextSteps, in words: when complete, the Organization ID to enter in the Dropzone AI UI, and, when an older certificate with the same description (the vendor's previous one) is still on the app, the exact Remove-DropzoneCertificate command to run once Dropzone AI confirms it uses the new one (the old one is kept so that nothing breaks while the vendor switches); after a failure, to fix the failed step and run the command again; after -SkipExchange, the Connect-ExchangeOnline command to run before running this command again.
 
 The summary is also output when a step failed, before the error; not when the command failed before the steps started, nor when -WhatIf listed changes.
 '@
@@ -98,6 +103,10 @@ CertificateFileNotFound, CertificateInvalid, CertificateHasPrivateKey, Certifica
 GraphNotConnected: run Connect-DropzoneGraph first.
 
 ApplicationNotFound, ApplicationAmbiguous: no app registration, or several, with the name given by -DisplayName ("Dropzone AI"), or none with the -ApplicationId. Pass the right Application (client) ID with -ApplicationId.
+
+ExpiredCertificateOnApplication: Graph refused to update the certificate list because the app holds expired certificates; the message names each (thumbprint, name, expiry). Nothing was changed. Run the command again with -RemoveExpiredCertificate.
+
+ReplicationTimeout: Entra ID kept refusing admin consent (or hiding the service principal from reads) for -TimeoutSeconds while it replicated a new service principal. Wait a few minutes and run the command again.
 
 ExistingCertificateUnreadable: Graph did not return the key of a certificate already on the app; writing the list without it would delete it, so nothing was changed. Run the command again.
 

@@ -8,7 +8,9 @@ Test-DropzoneExoIntegration checks an existing Dropzone AI setup, as Install-Dro
 
 - CertificatePresent: the vendor's certificate is on the app registration. Without -CertificatePath, the check looks for certificates with the description "Dropzone AI" and fails when there is none. With -CertificatePath, it looks for the certificate in that file, by thumbprint, whatever its description; a file that cannot be used as the vendor's certificate (missing, not a certificate, with a private key, expired) makes the check fail with the reason.
 
-- CertificateExpiry: of the certificates CertificatePresent found, the one that expires last is still valid. Fail when it has expired; Warning when it expires within 30 days; Pass otherwise. Skipped when CertificatePresent found no certificate.
+- CertificateExpiry: of the certificates CertificatePresent found, the one that expires last is still valid. Fail when it has expired; Warn when it expires within 30 days; Pass otherwise. Skipped when CertificatePresent found no certificate.
+
+- ExpiredCertificates: no expired certificate (of any name) is left on the app. Warn, naming each with its expiry, when there is one: Microsoft Graph may refuse later updates of the certificate list while it holds an expired certificate. The Remediation gives Install-DropzoneCertificate -RemoveExpiredCertificate, or Remove-DropzoneCertificate for each.
 
 - PermissionRequested: the application permission Exchange.ManageAsApp of Office 365 Exchange Online is among the app's API permissions.
 
@@ -20,11 +22,11 @@ Test-DropzoneExoIntegration checks an existing Dropzone AI setup, as Install-Dro
 
 - TransportHygiene: the service principal Exchange knows has an assignment of the management role "Transport Hygiene".
 
-Each result has the Status Pass, Fail, Warning or Skipped, a Detail, and, for one that is not Pass, a Remediation: the command to run, such as Grant-DropzoneExoPermission -ApplicationId <id> or New-DropzoneExoRoleAssignment -ApplicationId <id>. Running Install-DropzoneExoIntegration again fixes every failed check it covers.
+Each result has the Status Pass, Fail, Warn or Skipped, a Detail, and, for one that is not Pass, a Remediation: the command to run, such as Grant-DropzoneExoPermission -ApplicationId <id> or New-DropzoneExoRoleAssignment -ApplicationId <id>. Running Install-DropzoneExoIntegration again fixes every failed check it covers.
 
 The two Exchange checks need a connected Exchange Online session (Connect-ExchangeOnline in the same PowerShell session). Without one, they are Skipped, with the reason in the Detail and the Connect-ExchangeOnline command in the Remediation; the other checks run as usual. Only a Graph connection made with Connect-DropzoneGraph is required (otherwise the ErrorId GraphNotConnected).
 
-With -Quiet, the command outputs a single Boolean instead: $true when no check failed, $false otherwise. Warning and Skipped are not failures, so a certificate that expires in a week, or a run without an Exchange session, still gives $true.
+With -Quiet, the command outputs a single Boolean instead: $true when no check failed, $false otherwise. Warn and Skipped are not failures, so a certificate that expires in a week, expired certificates left on the app, or a run without an Exchange session, still gives $true.
 
 Microsoft Graph is read in one round trip. Reading is enough there: Application.Read.All, held by Application Administrator, Cloud Application Administrator and reader roles such as Global Reader. For the Exchange checks, the Exchange Online session must offer the cmdlets the module uses (Get-ServicePrincipal, New-ServicePrincipal, Get-ManagementRoleAssignment, New-ManagementRoleAssignment), as it does for an Exchange Administrator or a member of Organization Management; a session without them counts as no session, and the two checks are Skipped.
 '@
@@ -40,8 +42,11 @@ The certificate file from the Dropzone AI UI (usually <tenant>.dropzone.app.crt)
 
 The file is read as Install-DropzoneCertificate reads it. One that cannot be used (missing, not a certificate, with a private key, expired) does not stop the command: CertificatePresent fails with the reason, and CertificateExpiry is Skipped.
 '@
+        TimeoutSeconds  = @'
+How long, in seconds, the command waits for reads to show what this session created moments before (a service principal or admin consent made by Install-DropzoneExoIntegration or Grant-DropzoneExoPermission), which Entra ID may take a while to replicate. It reads again with growing pauses and a progress bar instead of reporting them missing. 300 by default; 1 to 3600. Only what this session created is waited for: a consent that is simply missing fails at once. When the time is up and reads still do not show the consent, ConsentGranted fails, saying so.
+'@
         Quiet           = @'
-Outputs only $true (no check failed) or $false (at least one check failed), for scripts and scheduled checks. Warning and Skipped do not count as failures.
+Outputs only $true (no check failed) or $false (at least one check failed), for scripts and scheduled checks. Warn and Skipped do not count as failures.
 
 If the checks cannot run at all (no Graph connection, no such app registration), an error is written and nothing is output; in a condition such as if (-not (Test-DropzoneExoIntegration ... -Quiet)) that counts as a failure too.
 '@
@@ -56,7 +61,7 @@ If the checks cannot run at all (no Graph connection, no such app registration),
     Outputs     = @(
         @{
             Type        = 'Dropzone.ExoSetup.IntegrationCheck'
-            Description = 'Without -Quiet, one per check, in the order CertificatePresent, CertificateExpiry, PermissionRequested, ConsentGranted, OrganizationId, ExchangeServicePrincipal, TransportHygiene: Check (its name), Status (Pass, Fail, Warning or Skipped), Detail (what was found) and Remediation (what to do, for a check that did not pass).'
+            Description = 'Without -Quiet, one per check, in the order CertificatePresent, CertificateExpiry, ExpiredCertificates, PermissionRequested, ConsentGranted, OrganizationId, ExchangeServicePrincipal, TransportHygiene: Check (its name), Status (Pass, Fail, Warn or Skipped), Detail (what was found) and Remediation (what to do, for a check that did not pass).'
         }
         @{
             Type        = 'System.Boolean'
@@ -89,7 +94,7 @@ Connect-ExchangeOnline -UserPrincipalName admin@contoso.onmicrosoft.com
 Get-DropzoneApplication | Test-DropzoneExoIntegration
 '@
             Remarks = @'
-Shows a table with one row per check (Check, Status, Detail, Remediation), from CertificatePresent to TransportHygiene. For example, CertificateExpiry shows Warning with "The certificate 3F2A... expires on 2027-01-05 (12 days left)." and the Remediation says to download the new certificate from the Dropzone AI UI and install it. Without Connect-ExchangeOnline, ExchangeServicePrincipal and TransportHygiene are Skipped and the other checks run as usual.
+Shows a table with one row per check (Check, Status, Detail, Remediation), from CertificatePresent to TransportHygiene. For example, CertificateExpiry shows Warn with "The certificate 3F2A... expires on 2027-01-05 (12 days left)." and the Remediation says to download the new certificate from the Dropzone AI UI and install it. Without Connect-ExchangeOnline, ExchangeServicePrincipal and TransportHygiene are Skipped and the other checks run as usual.
 '@
         }
         @{

@@ -95,6 +95,7 @@ public static class ExchangeCmdlets
         }
         // A service principal just created through Graph that reads do not see yet (the emulator's
         // replication delay, /_emulator/replication) is not seen by Exchange either; the lookup counts as a read.
+        if (store.IsReplicating(objectId)) throw ExchangeFaults.ReplicationError(objectId, appId);
         if (store.InvisibleServicePrincipals.TryGetValue(objectId, out var remaining))
         {
             if (remaining <= 1) store.InvisibleServicePrincipals.Remove(objectId);

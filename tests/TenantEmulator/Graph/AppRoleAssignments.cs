@@ -29,9 +29,14 @@ public static class AppRoleAssignments
             switch (request.Method)
             {
                 case "GET":
+                {
                     // No filter is emulated here: filter what comes back instead.
                     ODataQuery.Filter(request, navigation);
-                    return ODataQuery.Collection(request, entitySet, mine, ODataQuery.Select(request, "appRoleAssignment", mine, KnownProperties));
+                    // "Might have replication delays" (api/serviceprincipal-list-approleassignments.md):
+                    // an assignment made inside the replication window is missed by reads meanwhile.
+                    var visible = mine.Where(a => !store.IsReplicating((string?)a["id"])).ToList();
+                    return ODataQuery.Collection(request, entitySet, visible, ODataQuery.Select(request, "appRoleAssignment", visible, KnownProperties));
+                }
                 case "POST":
                     return ODataQuery.Single(request, entitySet, Create(store, request, spId, side), select: null, status: 201);
                 default:
@@ -42,6 +47,7 @@ public static class AppRoleAssignments
 
         var assignment = mine.FirstOrDefault(a => string.Equals((string?)a["id"], rest[0], StringComparison.Ordinal))
             ?? throw GraphException.NotFound(rest[0]);
+        if (request.Method == "GET" && store.IsReplicating(rest[0])) throw GraphException.NotFound(rest[0]);
         switch (request.Method)
         {
             case "GET":
@@ -68,6 +74,11 @@ public static class AppRoleAssignments
         var sps = store.Collection("servicePrincipals");
         var principal = GraphApi.FindBy(sps, "id", principalId) ?? throw GraphException.NotFound(principalId);
         var resource = GraphApi.FindBy(sps, "id", resourceId) ?? throw GraphException.NotFound(resourceId);
+        // The write side replicates too: consent to a service principal created moments ago is
+        // refused until it has replicated (microsoftgraph/msgraph-sdk-dotnet issue 2508,
+        // msgraph-bicep-types issue 193, microsoft-graph-docs-contrib issue 1407).
+        if (store.IsReplicating(principalId) || store.IsReplicating(resourceId))
+            throw GraphException.BadRequest("Not a valid reference update.");
 
         // The all-zero id is Graph's "default access" role, valid for any resource.
         if (Guid.Parse(appRoleId) != Guid.Empty)
@@ -101,6 +112,7 @@ public static class AppRoleAssignments
             ["resourceId"] = (string?)resource["id"],
         };
         all.Add(assignment);
+        store.StartReplication((string)assignment["id"]!);
         return assignment;
     }
 

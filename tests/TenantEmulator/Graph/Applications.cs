@@ -40,8 +40,10 @@ public static class Applications
             var filter = ODataQuery.Filter(request, "applications", "appId", "displayName", "id");
             var all = apps.OfType<JsonObject>().ToList();
             var select = ODataQuery.Select(request, "application", all, KnownProperties);
-            // A list read never carries certificate keys, $select or not (keyCredential docs).
-            return ODataQuery.Collection(request, "applications", all.Where(a => ODataQuery.Matches(a, filter)), select);
+            // "key" comes back whenever $select names keyCredentials, on a list as on a single
+            // application (resources/keycredential.md: "returned only on $select"; application-list.md).
+            var keepKeys = select?.Contains("keyCredentials") == true;
+            return ODataQuery.Collection(request, "applications", all.Where(a => ODataQuery.Matches(a, filter)), select, keepKeys);
         }
 
         var app = Resolve(apps, key);
@@ -51,7 +53,7 @@ public static class Applications
             case "GET":
             {
                 var select = ODataQuery.Select(request, "application", new[] { app }, KnownProperties);
-                // The one read that returns "key": a single application with keyCredentials in $select.
+                // "key" is returned only when $select names keyCredentials (resources/keycredential.md).
                 var keepKeys = select?.Contains("keyCredentials") == true;
                 return ODataQuery.Single(request, "applications", app, select, keepKeys);
             }
@@ -59,7 +61,7 @@ public static class Applications
             {
                 var body = GraphApi.RequireBodyObject(request);
                 var readByOtherWriter = request.OtherWriter is null ? null : (JsonObject)app.DeepClone();
-                Patch(app, body);
+                Patch(store, app, body);
                 if (request.OtherWriter is { } writer) OtherWriter.Write(app, readByOtherWriter!, body, writer);
                 return GraphResponse.NoContent();
             }
@@ -79,7 +81,7 @@ public static class Applications
     /// Validates the whole body first and only then applies it, so a rejected PATCH changes
     /// nothing. Collections are replaced, never merged (applications-how-to-add-certificate).
     /// </summary>
-    private static void Patch(JsonObject app, JsonObject body)
+    private static void Patch(EmulatorStore store, JsonObject app, JsonObject body)
     {
         var changes = new List<(string Name, JsonNode? Value)>();
         foreach (var (name, value) in body)
@@ -89,7 +91,7 @@ public static class Applications
                 throw GraphException.BadRequest("Property 'passwordCredentials' is read-only and cannot be set. Use addPassword and removePassword.");
             if (ReadOnly.Contains(name))
                 throw GraphException.BadRequest($"Property '{name}' is read-only and cannot be set.");
-            if (name == "keyCredentials") changes.Add((name, KeyCredentials.Validate(value)));
+            if (name == "keyCredentials") changes.Add((name, KeyCredentials.Validate(value, app["keyCredentials"] as JsonArray, store.RejectExpiredCertificateSentBack)));
             else if (name == "requiredResourceAccess") changes.Add((name, RequiredResourceAccess.Validate(value)));
             else if (Settable.Contains(name)) changes.Add((name, value?.DeepClone()));
             else throw GraphException.BadRequest($"Invalid property '{name}'. The property does not exist on type 'microsoft.graph.application' or is not emulated.");

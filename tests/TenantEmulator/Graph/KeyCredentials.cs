@@ -13,7 +13,12 @@ namespace TenantEmulator;
 /// </summary>
 public static class KeyCredentials
 {
-    public static JsonArray Validate(JsonNode? value)
+    /// <param name="existing">The app's keyCredentials before the PATCH.</param>
+    /// <param name="rejectExpiredSentBack">
+    /// Whether an expired certificate the app already holds, sent back unchanged, is refused too
+    /// (UNCONFIRMED: <see cref="EmulatorStore.RejectExpiredCertificateSentBack"/>).
+    /// </param>
+    public static JsonArray Validate(JsonNode? value, JsonArray? existing = null, bool rejectExpiredSentBack = true)
     {
         if (value is not JsonArray entries) throw Invalid("keyCredentials");
         var result = new JsonArray();
@@ -21,12 +26,26 @@ public static class KeyCredentials
         foreach (var node in entries)
         {
             if (node is not JsonObject entry) throw Invalid("keyCredentials");
-            var credential = ValidateOne(entry);
+            var credential = !rejectExpiredSentBack && UnchangedExpired(entry, existing) is { } kept
+                ? (JsonObject)kept.DeepClone()
+                : ValidateOne(entry);
             if (!keyIds.Add(Guid.Parse((string)credential["keyId"]!)))
                 throw GraphException.BadRequest("Key credentials must have unique keyId values.");
             result.Add(credential);
         }
         return result;
+    }
+
+    /// <summary>The stored entry this one repeats (same keyId and key) when its certificate has expired; else null.</summary>
+    private static JsonObject? UnchangedExpired(JsonObject entry, JsonArray? existing)
+    {
+        var keyId = entry["keyId"] is JsonValue k && k.TryGetValue<string>(out var id) ? id : null;
+        var key = entry["key"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+        if (keyId is null || key is null || existing is null) return null;
+        var stored = existing.OfType<JsonObject>().FirstOrDefault(e =>
+            string.Equals((string?)e["keyId"], keyId, StringComparison.OrdinalIgnoreCase) && (string?)e["key"] == key);
+        if (stored is null) return null;
+        return ParseCertificate(key).NotAfter.ToUniversalTime() <= DateTime.UtcNow ? stored : null;
     }
 
     private static JsonObject ValidateOne(JsonObject entry)

@@ -8,7 +8,8 @@ namespace TenantEmulator;
 /// removes the service principal with its app role assignments. Reads honour the replication
 /// delay: a service principal created while it is set is invisible to its next N reads, writes
 /// naming it (PATCH, DELETE, assignments) still work (the id a POST returned is usable at once,
-/// as in Graph).
+/// as in Graph). The time-based delay (<see cref="EmulatorStore.ReplicationDelay"/>) hides it from
+/// reads for that long, and consent naming it meanwhile is refused (see AppRoleAssignments).
 /// </summary>
 public static class ServicePrincipals
 {
@@ -95,6 +96,9 @@ public static class ServicePrincipals
     public static bool IsVisible(EmulatorStore store, JsonObject sp)
     {
         var id = (string?)sp["id"] ?? "";
+        // Reads of a new object may miss it for a while (graph-and-exchange.md, "Admin consent":
+        // ScubaGear polls 10x2 s then 10x3 s for a new service principal).
+        if (store.IsReplicating(id)) return false;
         if (!store.InvisibleServicePrincipals.TryGetValue(id, out var remaining)) return true;
         if (remaining <= 1) store.InvisibleServicePrincipals.Remove(id);
         else store.InvisibleServicePrincipals[id] = remaining - 1;
@@ -142,6 +146,7 @@ public static class ServicePrincipals
             ["passwordCredentials"] = new JsonArray(),
         };
         sps.Add(sp);
+        store.StartReplication((string)sp["id"]!);
         if (store.ServicePrincipalReplicationReads > 0)
             store.InvisibleServicePrincipals[(string)sp["id"]!] = store.ServicePrincipalReplicationReads;
         return ODataQuery.Single(request, "servicePrincipals", sp, select: null, status: 201);
@@ -172,6 +177,7 @@ public static class ServicePrincipals
         var id = (string)sp["id"]!;
         store.Collection("servicePrincipals").Remove(sp);
         store.InvisibleServicePrincipals.Remove(id);
+        store.ReplicatingUntil.Remove(id);
         var assignments = store.Collection("appRoleAssignments");
         foreach (var assignment in assignments.OfType<JsonObject>().Where(a =>
                      string.Equals((string?)a["principalId"], id, StringComparison.OrdinalIgnoreCase) ||

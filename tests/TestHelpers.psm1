@@ -510,7 +510,8 @@ function Get-ExchangeBehaviour {
     <#
     .SYNOPSIS
     Every combination of the emulated Exchange's UNCONFIRMED behaviours the module depends on, one
-    hashtable each (a Name and the Set-ExchangeOption values), for Pester's -ForEach: how an
+    hashtable each (Behaviour: a label; Exchange: the options for Set-ExchangeBehaviour; and the four
+    options again as keys of their own), for Pester's -ForEach: how an
     assignee is shown (AssigneeShownAs), the name Exchange gives an assignment made without -Name
     (DefaultAssignmentName), the wording of a not-yet-replicated service principal
     (ReplicationError), and which cmdlet checks the directory (ReplicationLagAt).
@@ -519,8 +520,10 @@ function Get-ExchangeBehaviour {
         foreach ($name in 'RoleObjectId', 'RoleDisplayName') {
             foreach ($wording in 'AzureAd', 'ObjectNotFound') {
                 foreach ($lag in 'NewServicePrincipal', 'NewManagementRoleAssignment') {
+                    $options = @{ AssigneeShownAs = $assignee; DefaultAssignmentName = $name; ReplicationError = $wording; ReplicationLagAt = $lag }
                     @{
                         Behaviour             = "assignee $assignee, default name $name, $wording, lag at $lag"
+                        Exchange              = $options
                         AssigneeShownAs       = $assignee
                         DefaultAssignmentName = $name
                         ReplicationError      = $wording
@@ -533,7 +536,7 @@ function Get-ExchangeBehaviour {
 }
 
 function Set-ExchangeBehaviour {
-    <# Applies one combination of Get-ExchangeBehaviour to the emulator (after a reset, which drops options). #>
+    <# Applies one combination of Get-ExchangeBehaviour (its Exchange key) to the emulator; again after a reset, which drops options. #>
     param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)][hashtable] $Behaviour)
     $null = Set-ExchangeOption -Emulator $Emulator -AssigneeShownAs $Behaviour.AssigneeShownAs -DefaultAssignmentName $Behaviour.DefaultAssignmentName `
         -ReplicationError $Behaviour.ReplicationError -ReplicationLagAt $Behaviour.ReplicationLagAt

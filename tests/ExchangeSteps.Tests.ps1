@@ -83,7 +83,7 @@ Describe 'Exchange steps when <Behaviour>' -ForEach $Behaviours {
             Add-ExchangeFault -Emulator $Emulator -Cmdlet New-ServicePrincipal -Kind Replication -Count 1000 | Out-Null
             $err = { New-DropzoneExoServicePrincipal -ApplicationId $AppId -TimeoutSeconds 1 -ErrorAction Stop } |
                 Should -Throw -ErrorId 'ExchangeReplicationTimeout,*' -PassThru
-            $err.Exception.Message | Should -BeLike "*$($ReplicationText[$ReplicationError])*"
+            $err.Exception.Message | Should -BeLike "*$($ReplicationText[$script:Behaviour.ReplicationError])*"
             (Get-ExchangeState -Emulator $Emulator).servicePrincipals | Should -BeNullOrEmpty
         }
 

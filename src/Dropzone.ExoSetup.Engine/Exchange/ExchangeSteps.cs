@@ -119,9 +119,14 @@ namespace Dropzone.ExoSetup.Engine.Exchange
                                                           || string.Equals(a.RoleAssigneeName, n, StringComparison.OrdinalIgnoreCase)));
         }
 
-        public static PlannedChange PlanRoleAssignment(ExchangeRoleAssignment existing, ExchangeServicePrincipal servicePrincipal, string role) =>
-            existing != null ? null : new PlannedChange(ChangeKind.AssignExchangeRole, "Exchange Online organization",
-                $"New-ManagementRoleAssignment -Name '{AssignmentName(role, servicePrincipal.ObjectId)}' -App {servicePrincipal.ObjectId} -Role '{role}'");
+        public static PlannedChange PlanRoleAssignment(ExchangeRoleAssignment existing, ExchangeServicePrincipal servicePrincipal, string role)
+        {
+            if (existing != null) return null;
+            // Under -WhatIf the service principal may be one still to be created, known by a placeholder only.
+            var name = Guid.TryParse(servicePrincipal.ObjectId, out _) ? AssignmentName(role, servicePrincipal.ObjectId) : $"{role}-<its object id>";
+            return new PlannedChange(ChangeKind.AssignExchangeRole, "Exchange Online organization",
+                $"New-ManagementRoleAssignment -Name '{name}' -App {servicePrincipal.ObjectId} -Role '{role}'");
+        }
 
         /// <summary>New-ManagementRoleAssignment with the module's name, waiting out replication; looks again (by that name) before every retry.</summary>
         public static ExchangeRoleAssignment CreateRoleAssignment(IExchangeGateway exchange, string role, ExchangeServicePrincipal servicePrincipal,

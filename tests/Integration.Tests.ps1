@@ -94,6 +94,22 @@ Describe 'Install, Test and Uninstall when <Behaviour>' -ForEach $Behaviours {
             Get-ExchangeCalls | Should -Be @('Get-ManagementRoleAssignment')
         }
 
+        It 'has Test-DropzoneExoIntegration read Exchange while its Graph read is in flight' {
+            # Ordered by the emulator's arrival times: an Exchange call made after the Graph answer
+            # would arrive at least the Graph request's delay after it.
+            Set-EmulatorLatency -Emulator $Emulator -Milliseconds 600
+            try {
+                Clear-EmulatorRequestLog -Emulator $Emulator
+                Test-DropzoneExoIntegration -ApplicationId $AppId -Quiet | Should -BeTrue
+                $log = @(Get-EmulatorRequestLog -Emulator $Emulator)
+            } finally {
+                Set-EmulatorLatency -Emulator $Emulator -Milliseconds 0
+            }
+            $graphRead = @($log | Where-Object { $_.path -like '/v1.0*' -and -not $_.inBatch })[0]
+            $firstExchange = @($log | Where-Object path -Like '/adminapi/*')[0]
+            ([datetime]$firstExchange.time) | Should -BeLessThan ([datetime]$graphRead.time).AddMilliseconds($graphRead.latencyMs)
+        }
+
         It 'passes every check of Test-DropzoneExoIntegration with at most 2 Exchange calls' {
             Clear-EmulatorRequestLog -Emulator $Emulator
             $checks = Test-DropzoneExoIntegration -ApplicationId $AppId -CertificatePath $Vendor.Path

@@ -12,7 +12,8 @@ Tasks:
            set-up against a local tenant emulator (never Microsoft 365); exits with the demo's exit code
   Bench    Build, then the tenant emulator, then tests/Bench/Invoke-Bench.ps1 in a fresh pwsh: the
            module against tests/Bench/ManualProcedure.ps1 (the vendor's procedure scripted by hand)
-           with -LatencyMilliseconds per request; Graph requests, round trips, writes, wall time,
+           with -LatencyMilliseconds per Graph request and -ExchangeLatencyMilliseconds per Exchange
+           call; Graph requests, round trips, writes, Exchange calls, wall time,
            Import-Module time and peak working set, printed and written to out/bench.json. Exits 0
            even when a target is missed (it is a measurement), non-zero only when the bench failed
   Package  Build, then a PowerShell Gallery package (.nupkg) published with PSResourceGet to a
@@ -24,8 +25,12 @@ A fresh machine needs only the .NET SDK: run `dotnet tool restore` first, then
 `dotnet pwsh ./build.ps1 <Task>`. Everything else (NuGet packages, Pester) is restored here.
 
 .PARAMETER LatencyMilliseconds
-Bench only: the tenant emulator's fixed delay per request in milliseconds (a $batch counts once);
-0 = none. Default 50.
+Bench only: the tenant emulator's fixed delay per Graph request in milliseconds (a $batch counts
+once); 0 = none. Default 50.
+
+.PARAMETER ExchangeLatencyMilliseconds
+Bench only: what one Exchange cmdlet call takes, in milliseconds (the fake ExchangeOnlineManagement
+waits for what the emulator's delay does not cover). Default 500.
 
 .EXAMPLE
 dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -38,7 +43,9 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    [int] $LatencyMilliseconds = 50
+    [int] $LatencyMilliseconds = 50,
+
+    [int] $ExchangeLatencyMilliseconds = 500
 )
 
 Set-StrictMode -Version Latest
@@ -169,9 +176,9 @@ function Invoke-Demo {
 function Invoke-Bench {
     Invoke-Build
     Invoke-BuildTestTools
-    Write-Host "`n== Bench (fresh pwsh): tests/Bench/Invoke-Bench.ps1 -LatencyMilliseconds $LatencyMilliseconds" -ForegroundColor Cyan
+    Write-Host "`n== Bench (fresh pwsh): tests/Bench/Invoke-Bench.ps1 -LatencyMilliseconds $LatencyMilliseconds -ExchangeLatencyMilliseconds $ExchangeLatencyMilliseconds" -ForegroundColor Cyan
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Bench/Invoke-Bench.ps1') `
-        -LatencyMilliseconds $LatencyMilliseconds -OutputPath (Join-Path $Out 'bench.json')
+        -LatencyMilliseconds $LatencyMilliseconds -ExchangeLatencyMilliseconds $ExchangeLatencyMilliseconds -OutputPath (Join-Path $Out 'bench.json')
     exit $LASTEXITCODE
 }
 

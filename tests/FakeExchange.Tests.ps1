@@ -446,3 +446,118 @@ Describe 'Management role assignments' {
         $paths | Should -Be @("/adminapi/beta/$($script:Org)/InvokeCommand")
     }
 }
+
+Describe 'What tests can choose' {
+    BeforeAll {
+        $script:Emulator = Start-TestEmulator -Tenant 'exchange-test'
+        $null = Connect-TestExchange -Emulator $script:Emulator
+        function Use-Option([hashtable] $Option) {
+            Invoke-EmulatorControl -Emulator $script:Emulator -Path 'reset' -Method POST
+            $null = Set-ExchangeOption -Emulator $script:Emulator @Option
+        }
+    }
+    AfterAll {
+        Disconnect-TestExchange
+        Stop-TestEmulator $script:Emulator
+    }
+
+    Context 'Exchange behaviours no source settles, one value at a time (exchange.options)' {
+
+        It 'shows a service principal assignee as its <Shown> (assigneeShownAs = <Value>), and stores its object id' -ForEach @(
+            @{ Value = 'ObjectId'; Shown = 'object id' }, @{ Value = 'DisplayName'; Shown = 'display name' }) {
+            Use-Option @{ AssigneeShownAs = $Value }
+            $null = New-ServicePrincipal -AppId $script:AppId -ObjectId $script:SpObjectId -DisplayName 'Dropzone AI' -ErrorAction Stop
+            $expected = if ($Value -eq 'ObjectId') { $script:SpObjectId } else { 'Dropzone AI' }
+            $created = New-ManagementRoleAssignment -App $script:SpObjectId -Role 'Transport Hygiene' -ErrorAction Stop
+            $created.RoleAssignee | Should -Be $expected
+            $listed = @(Get-ManagementRoleAssignment -Role 'Transport Hygiene') | Where-Object RoleAssigneeType -EQ 'ServicePrincipal'
+            $listed.RoleAssignee | Should -Be $expected
+            $listed.RoleAssigneeName | Should -Be $expected
+            (@(Get-ManagementRoleAssignment -Role 'Transport Hygiene') | Where-Object RoleAssigneeType -EQ 'RoleGroup').RoleAssigneeName | Should -Be 'Organization Management'
+            ((Get-ExchangeState -Emulator $script:Emulator).roleAssignments | Where-Object roleAssigneeType -EQ 'ServicePrincipal').roleAssigneeName | Should -Be $script:SpObjectId
+        }
+
+        It 'names an assignment made without -Name "<Expected>" (defaultAssignmentName = <Value>), and keeps a given -Name' -ForEach @(
+            @{ Value = 'RoleObjectId'; Expected = 'Transport Hygiene-0f9e8d7c-6b5a-4493-8271-605f4e3d2c1b' },
+            @{ Value = 'RoleDisplayName'; Expected = 'Transport Hygiene-Dropzone AI' }) {
+            Use-Option @{ DefaultAssignmentName = $Value }
+            $null = New-ServicePrincipal -AppId $script:AppId -ObjectId $script:SpObjectId -DisplayName 'Dropzone AI' -ErrorAction Stop
+            (New-ManagementRoleAssignment -App $script:SpObjectId -Role 'Transport Hygiene' -ErrorAction Stop).Name | Should -Be $Expected
+            (New-ManagementRoleAssignment -Name 'Ours' -App $script:SpObjectId -Role 'View-Only Configuration' -ErrorAction Stop).Name | Should -Be 'Ours'
+            (Get-ManagementRoleAssignment -Identity 'Ours' -ErrorAction Stop).Role | Should -Be 'View-Only Configuration'
+        }
+
+        It 'words a replication lag "<Text>" (replicationError = <Value>), naming the object asked for, on either cmdlet' -ForEach @(
+            @{ Value = 'AzureAd'; Text = 'could not be found in Azure Active Directory'; ErrorId = 'ServicePrincipalNotFoundInDirectoryException*' },
+            @{ Value = 'ObjectNotFound'; Text = "couldn't be found on '"; ErrorId = 'ManagementObjectNotFoundException*' }) {
+            Use-Option @{ ReplicationError = $Value }
+            $null = Add-ExchangeFault -Emulator $script:Emulator -Cmdlet 'New-ServicePrincipal' -Kind Replication -Count 1
+            New-ServicePrincipal -AppId $script:AppId -ObjectId $script:SpObjectId -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+            $err[0].Exception.Message | Should -BeLike "*'$($script:SpObjectId)'*$Text*"
+            $err[0].FullyQualifiedErrorId | Should -BeLike $ErrorId
+            $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $null = New-ServicePrincipal -AppId $script:AppId -ObjectId $script:SpObjectId -ErrorAction Stop
+            $null = Add-ExchangeFault -Emulator $script:Emulator -Cmdlet 'New-ManagementRoleAssignment' -Kind Replication -Count 1
+            New-ManagementRoleAssignment -App $script:SpObjectId -Role 'Transport Hygiene' -ErrorAction SilentlyContinue -ErrorVariable err2 | Should -BeNullOrEmpty
+            $err2[0].Exception.Message | Should -BeLike "*'$($script:SpObjectId)'*$Text*"
+        }
+
+        It 'checks the directory at New-ServicePrincipal (replicationLagAt = NewServicePrincipal)' {
+            Use-Option @{ ReplicationLagAt = 'NewServicePrincipal' }
+            New-ServicePrincipal -AppId $script:AppId -ObjectId $script:AppObjectId -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+            $err.Count | Should -Be 1
+            (Get-ExchangeState -Emulator $script:Emulator).servicePrincipals | Should -BeNullOrEmpty
+        }
+
+        It 'checks the directory only at New-ManagementRoleAssignment (replicationLagAt = NewManagementRoleAssignment)' {
+            Use-Option @{ ReplicationLagAt = 'NewManagementRoleAssignment'; ReplicationError = 'ObjectNotFound' }
+            # New-ServicePrincipal "does not validate": even the app registration's object id is taken.
+            (New-ServicePrincipal -AppId $script:AppId -ObjectId $script:AppObjectId -ErrorAction Stop).ObjectId | Should -Be $script:AppObjectId
+            New-ManagementRoleAssignment -App $script:AppObjectId -Role 'Transport Hygiene' -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+            $err[0].Exception.Message | Should -BeLike "*object '$($script:AppObjectId)' couldn't be found on*"
+            @((Get-ExchangeState -Emulator $script:Emulator).roleAssignments | Where-Object roleAssigneeType -EQ 'ServicePrincipal').Count | Should -Be 0
+        }
+
+        It 'lets a service principal just created through Graph lag at <Value> only' -ForEach @(@{ Value = 'NewServicePrincipal' }, @{ Value = 'NewManagementRoleAssignment' }) {
+            Use-Option @{ ReplicationLagAt = $Value }
+            Invoke-EmulatorControl -Emulator $script:Emulator -Path 'replication' -Method PUT -Body @{ servicePrincipalReads = 2 }
+            $freshAppId = 'c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d6e7f'
+            $created = Invoke-RestMethod -Uri "$($script:Emulator.BaseUri)/v1.0/servicePrincipals" -Method Post -Headers @{ Authorization = 'Bearer t' } -ContentType 'application/json' -Body (@{ appId = $freshAppId } | ConvertTo-Json)
+            $lagging = { New-ServicePrincipal -AppId $freshAppId -ObjectId $created.id -ErrorAction SilentlyContinue -ErrorVariable failed; $failed }
+            $assign = { New-ManagementRoleAssignment -App $created.id -Role 'Transport Hygiene' -ErrorAction SilentlyContinue -ErrorVariable failed; $failed }
+            if ($Value -eq 'NewServicePrincipal') {
+                foreach ($attempt in 1..2) { @(& $lagging | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 1 }
+                (New-ServicePrincipal -AppId $freshAppId -ObjectId $created.id -ErrorAction Stop).ObjectId | Should -Be $created.id
+                (New-ManagementRoleAssignment -App $created.id -Role 'Transport Hygiene' -ErrorAction Stop).Role | Should -Be 'Transport Hygiene'
+            } else {
+                (New-ServicePrincipal -AppId $freshAppId -ObjectId $created.id -ErrorAction Stop).ObjectId | Should -Be $created.id
+                foreach ($attempt in 1..2) { @(& $assign | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 1 }
+                (New-ManagementRoleAssignment -App $created.id -Role 'Transport Hygiene' -ErrorAction Stop).Role | Should -Be 'Transport Hygiene'
+            }
+        }
+
+        It 'refuses an unknown option value' {
+            { Invoke-EmulatorControl -Emulator $script:Emulator -Path 'exchange/options' -Method POST -Body @{ assigneeShownAs = 'guid' } } | Should -Throw
+        }
+    }
+
+    Context 'The fake''s latency per call' {
+        It 'is tiny by default in tests and set with Set-FakeExchangeLatency' {
+            $env:DROPZONE_FAKE_EXO_LATENCY_MS | Should -Be '1'
+            Set-FakeExchangeLatency -Milliseconds 150
+            $env:DROPZONE_FAKE_EXO_LATENCY_MS | Should -Be '150'
+        }
+
+        It 'makes every call that reaches the service wait that long (a lower bound: load only adds to it)' {
+            Set-FakeExchangeLatency -Milliseconds 150
+            try {
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                foreach ($i in 1..3) { $null = Get-ServicePrincipal -ErrorAction Stop }
+                $clock.Stop()
+                $clock.Elapsed.TotalMilliseconds | Should -BeGreaterOrEqual 450
+            } finally {
+                Set-FakeExchangeLatency -Milliseconds 1
+            }
+        }
+    }
+}

@@ -47,7 +47,15 @@ namespace Dropzone.ExoSetup
         /// Runs engine work on a worker thread and, meanwhile, writes its reports to this cmdlet's
         /// streams. Returns its result or rethrows its exception.
         /// </summary>
-        internal T Run<T>(Func<CancellationToken, Task<T>> operation)
+        internal T Run<T>(Func<CancellationToken, Task<T>> operation) => Run(operation, null);
+
+        /// <summary>
+        /// Like <see cref="Run{T}(Func{CancellationToken, Task{T}})"/>, and meanwhile runs
+        /// <paramref name="alongside"/> here on the pipeline thread (Exchange calls must stay on it),
+        /// so that slow Exchange reads overlap the Graph work. The work's reports are written after
+        /// it; its failure wins over one of <paramref name="alongside"/>.
+        /// </summary>
+        internal T Run<T>(Func<CancellationToken, Task<T>> operation, Action alongside)
         {
             var log = new PipelineLog();
             var task = Task.Run(async () =>
@@ -58,8 +66,22 @@ namespace Dropzone.ExoSetup
                 }
             });
             task.ContinueWith(_ => log.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo alongsideFailure = null;
+            if (alongside != null)
+            {
+                try
+                {
+                    alongside();
+                }
+                catch (Exception e)
+                {
+                    alongsideFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                }
+            }
             log.WriteUntilComplete(this);
-            return task.GetAwaiter().GetResult();
+            var result = task.GetAwaiter().GetResult();
+            alongsideFailure?.Throw();
+            return result;
         }
 
         /// <summary>True once a ShouldProcess question was answered by -WhatIf: the command then writes no result.</summary>

@@ -69,7 +69,8 @@ try {
         }
 
         public IReadOnlyList<ExchangeServicePrincipal> GetServicePrincipals(string identity) =>
-            Invoke("Get-ServicePrincipal", new Dictionary<string, object> { ["Identity"] = identity }).Select(ToServicePrincipal).ToList();
+            Invoke("Get-ServicePrincipal", identity == null ? new Dictionary<string, object>() : new Dictionary<string, object> { ["Identity"] = identity })
+                .Select(ToServicePrincipal).ToList();
 
         public ExchangeServicePrincipal NewServicePrincipal(Guid appId, string objectId, string displayName)
         {
@@ -85,11 +86,14 @@ try {
         public IReadOnlyList<ExchangeRoleAssignment> GetRoleAssignments(string role) =>
             Invoke("Get-ManagementRoleAssignment", new Dictionary<string, object> { ["Role"] = role }).Select(ToRoleAssignment).ToList();
 
-        public ExchangeRoleAssignment NewRoleAssignment(string app, string role)
+        public IReadOnlyList<ExchangeRoleAssignment> GetRoleAssignment(string identity) =>
+            Invoke("Get-ManagementRoleAssignment", new Dictionary<string, object> { ["Identity"] = identity }).Select(ToRoleAssignment).ToList();
+
+        public ExchangeRoleAssignment NewRoleAssignment(string name, string app, string role)
         {
-            var created = Invoke("New-ManagementRoleAssignment", new Dictionary<string, object> { ["App"] = app, ["Role"] = role })
+            var created = Invoke("New-ManagementRoleAssignment", new Dictionary<string, object> { ["Name"] = name, ["App"] = app, ["Role"] = role })
                 .Select(ToRoleAssignment).FirstOrDefault();
-            return created ?? new ExchangeRoleAssignment { Role = role, RoleAssigneeName = app, RoleAssigneeType = "ServicePrincipal" };
+            return created ?? new ExchangeRoleAssignment { Name = name, Role = role, RoleAssignee = app, RoleAssigneeType = "ServicePrincipal" };
         }
 
         public void RemoveRoleAssignment(string identity) =>
@@ -141,9 +145,9 @@ try {
         {
             Name = Text(o, "Name"),
             Role = Text(o, "Role"),
+            RoleAssignee = Text(o, "RoleAssignee"),
             RoleAssigneeName = Text(o, "RoleAssigneeName"),
             RoleAssigneeType = Text(o, "RoleAssigneeType"),
-            App = Text(o, "App"),
             Identity = Text(o, "Identity"),
         };
 

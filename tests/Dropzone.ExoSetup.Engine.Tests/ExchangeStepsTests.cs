@@ -16,59 +16,95 @@ namespace Dropzone.ExoSetup.Engine.Tests
         private static readonly Guid AppId = Guid.NewGuid();
         private static readonly ServicePrincipalInfo Enterprise = new ServicePrincipalInfo(Guid.NewGuid().ToString(), AppId, "Dropzone AI");
         private static readonly ReplicationRetry Quick = new ReplicationRetry { Timeout = TimeSpan.FromSeconds(5), FirstDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(20) };
+        private const string Role = "Transport Hygiene";
 
-        /// <summary>Exchange in memory, with Exchange's awkward habits switchable.</summary>
+        // The two wordings of "not replicated yet" (/work/shared/reference/graph-and-exchange.md): the
+        // invented one, and Exchange's usual not-found text; {0} is the object the call named.
+        private const string AzureAdWording = "The service principal with ObjectId '{0}' could not be found in Azure Active Directory.";
+        private const string ObjectNotFoundWording = "The operation couldn't be performed because object '{0}' couldn't be found on 'EMU01DC01.PROD.OUTLOOK.COM'.";
+
+        /// <summary>Exchange in memory, with Exchange's awkward habits switchable, counting every call by cmdlet.</summary>
         private sealed class InMemoryExchange : IExchangeGateway
         {
             public List<ExchangeServicePrincipal> ServicePrincipals { get; } = new List<ExchangeServicePrincipal>();
             public List<ExchangeRoleAssignment> Assignments { get; } = new List<ExchangeRoleAssignment>();
             public int NotReplicatedFor { get; set; }
+            public string ReplicationWording { get; set; } = AzureAdWording;
             public bool CreateDespiteError { get; set; }
             public string FailWith { get; set; }
-            public int NewServicePrincipalCalls { get; private set; }
-            public int NewRoleAssignmentCalls { get; private set; }
+            public bool ShowAssigneeByDisplayName { get; set; }
+            public List<string> Calls { get; } = new List<string>();
+            public int Count(string cmdlet) => Calls.Count(c => c == cmdlet);
 
             public ExchangeConnection RequireConnection() => new ExchangeConnection { State = "Connected" };
 
             // Like Exchange with an unknown identity: everything comes back.
-            public IReadOnlyList<ExchangeServicePrincipal> GetServicePrincipals(string identity) => ServicePrincipals.ToList();
+            public IReadOnlyList<ExchangeServicePrincipal> GetServicePrincipals(string identity)
+            {
+                Calls.Add("Get-ServicePrincipal");
+                return ServicePrincipals.ToList();
+            }
 
             public ExchangeServicePrincipal NewServicePrincipal(Guid appId, string objectId, string displayName)
             {
-                NewServicePrincipalCalls++;
+                Calls.Add("New-ServicePrincipal");
                 var sp = new ExchangeServicePrincipal { AppId = appId.ToString(), ObjectId = objectId, DisplayName = displayName, Identity = objectId };
-                Fail("New-ServicePrincipal", () => ServicePrincipals.Add(sp));
+                Fail("New-ServicePrincipal", objectId, () => ServicePrincipals.Add(sp));
                 ServicePrincipals.Add(sp);
                 return sp;
             }
 
             public void RemoveServicePrincipal(string identity) => ServicePrincipals.RemoveAll(s => s.ObjectId == identity);
 
-            public IReadOnlyList<ExchangeRoleAssignment> GetRoleAssignments(string role) => Assignments.ToList();
-
-            public ExchangeRoleAssignment NewRoleAssignment(string app, string role)
+            public IReadOnlyList<ExchangeRoleAssignment> GetRoleAssignments(string role)
             {
-                NewRoleAssignmentCalls++;
-                var assignment = new ExchangeRoleAssignment { Name = $"{role}-{app}", Role = role, RoleAssigneeName = app, RoleAssigneeType = "ServicePrincipal" };
-                Fail("New-ManagementRoleAssignment", () => Assignments.Add(assignment));
+                Calls.Add("Get-ManagementRoleAssignment -Role");
+                return Assignments.Select(Shown).ToList();
+            }
+
+            public IReadOnlyList<ExchangeRoleAssignment> GetRoleAssignment(string identity)
+            {
+                Calls.Add("Get-ManagementRoleAssignment -Identity");
+                var found = Assignments.Where(a => a.Name == identity).Select(Shown).ToList();
+                if (found.Count == 0)
+                    throw new ExchangeCommandException("Get-ManagementRoleAssignment", string.Format(ObjectNotFoundWording, identity), "ManagementObjectNotFoundException", null);
+                return found;
+            }
+
+            public ExchangeRoleAssignment NewRoleAssignment(string name, string app, string role)
+            {
+                Calls.Add("New-ManagementRoleAssignment");
+                var assignment = new ExchangeRoleAssignment { Name = name ?? $"{role}-{app}", Role = role, RoleAssignee = app, RoleAssigneeName = app, RoleAssigneeType = "ServicePrincipal" };
+                Fail("New-ManagementRoleAssignment", app, () => Assignments.Add(assignment));
                 Assignments.Add(assignment);
                 return assignment;
             }
 
             public void RemoveRoleAssignment(string identity) => Assignments.RemoveAll(a => a.Name == identity);
 
-            private void Fail(string command, Action sideEffect)
+            private ExchangeRoleAssignment Shown(ExchangeRoleAssignment stored)
+            {
+                if (!ShowAssigneeByDisplayName) return stored;
+                var name = ServicePrincipals.FirstOrDefault(s => s.ObjectId == stored.RoleAssignee)?.DisplayName ?? stored.RoleAssignee;
+                return new ExchangeRoleAssignment { Name = stored.Name, Role = stored.Role, RoleAssignee = name, RoleAssigneeName = name, RoleAssigneeType = stored.RoleAssigneeType };
+            }
+
+            private void Fail(string command, string named, Action sideEffect)
             {
                 if (FailWith != null) throw new ExchangeCommandException(command, FailWith, "SomeException", null);
                 if (NotReplicatedFor <= 0) return;
                 NotReplicatedFor--;
                 if (CreateDespiteError) sideEffect();
-                throw new ExchangeCommandException(command,
-                    $"The service principal with ObjectId '{Enterprise.ObjectId}' could not be found in Azure Active Directory.", "ServicePrincipalNotFoundInDirectoryException", null);
+                var errorId = ReplicationWording == ObjectNotFoundWording ? "ManagementObjectNotFoundException" : "ServicePrincipalNotFoundInDirectoryException";
+                throw new ExchangeCommandException(command, string.Format(ReplicationWording, named), errorId, null);
             }
         }
 
-        private static ExchangeServicePrincipal Other() => new ExchangeServicePrincipal { AppId = Guid.NewGuid().ToString(), ObjectId = Guid.NewGuid().ToString(), DisplayName = "Other app" };
+        private static ExchangeServicePrincipal Other(string displayName = "Other app") =>
+            new ExchangeServicePrincipal { AppId = Guid.NewGuid().ToString(), ObjectId = Guid.NewGuid().ToString(), DisplayName = displayName };
+
+        private static ExchangeServicePrincipal Ours() =>
+            new ExchangeServicePrincipal { AppId = AppId.ToString(), ObjectId = Enterprise.ObjectId, DisplayName = "Dropzone AI", Identity = Enterprise.ObjectId, Name = Enterprise.ObjectId };
 
         [Fact]
         public void Get_ServicePrincipal_answers_are_filtered_by_AppId()
@@ -99,22 +135,60 @@ namespace Dropzone.ExoSetup.Engine.Tests
         }
 
         [Fact]
-        public void Replication_errors_are_retried_until_Exchange_knows_the_service_principal()
+        public void The_assignment_name_is_the_role_and_the_object_id_unique_per_role_and_at_most_64_characters()
         {
-            var exchange = new InMemoryExchange { NotReplicatedFor = 2 };
+            var objectId = Enterprise.ObjectId.ToUpperInvariant();
+            Assert.Equal($"Transport Hygiene-{Enterprise.ObjectId.ToLowerInvariant()}", ExchangeSteps.AssignmentName(Role, objectId));
+            var read = ExchangeSteps.AssignmentName("Application MailboxSettings.Read", objectId);
+            var readWrite = ExchangeSteps.AssignmentName("Application MailboxSettings.ReadWrite", objectId);
+            Assert.True(read.Length <= ExchangeSteps.MaxAssignmentNameLength, read);
+            Assert.True(readWrite.Length <= ExchangeSteps.MaxAssignmentNameLength, readWrite);
+            Assert.NotEqual(read, readWrite);
+            Assert.EndsWith(Enterprise.ObjectId.ToLowerInvariant(), readWrite);
+            Assert.Equal(readWrite, ExchangeSteps.AssignmentName("Application MailboxSettings.ReadWrite", objectId));
+            Assert.NotEqual(ExchangeSteps.AssignmentName(Role, Guid.NewGuid().ToString()), ExchangeSteps.AssignmentName(Role, objectId));
+        }
+
+        [Theory]
+        [InlineData(AzureAdWording)]
+        [InlineData(ObjectNotFoundWording)]
+        public void Replication_errors_of_either_wording_are_retried_until_Exchange_knows_the_service_principal(string wording)
+        {
+            var exchange = new InMemoryExchange { NotReplicatedFor = 2, ReplicationWording = wording };
             var created = ExchangeSteps.CreateServicePrincipal(exchange, Enterprise, "Dropzone AI", Quick, NullOperationLog.Instance, CancellationToken.None);
             Assert.Equal(Enterprise.ObjectId, created.ObjectId);
-            Assert.Equal(3, exchange.NewServicePrincipalCalls);
+            Assert.Equal(3, exchange.Count("New-ServicePrincipal"));
+            Assert.Equal(2, exchange.Count("Get-ServicePrincipal"));   // a look before each retry
             Assert.Single(exchange.ServicePrincipals);
         }
 
-        [Fact]
-        public void A_call_that_failed_but_created_is_found_before_a_retry_so_nothing_is_duplicated()
+        [Theory]
+        [InlineData(AzureAdWording)]
+        [InlineData(ObjectNotFoundWording)]
+        public void The_role_assignment_waits_out_replication_in_either_wording_and_looks_by_name_before_each_retry(string wording)
         {
-            var exchange = new InMemoryExchange { NotReplicatedFor = 1, CreateDespiteError = true };
+            var exchange = new InMemoryExchange { NotReplicatedFor = 2, ReplicationWording = wording };
+            var created = ExchangeSteps.CreateRoleAssignment(exchange, Role, Ours(), Quick, NullOperationLog.Instance, CancellationToken.None);
+            Assert.Equal(ExchangeSteps.AssignmentName(Role, Enterprise.ObjectId), created.Name);
+            Assert.Equal(3, exchange.Count("New-ManagementRoleAssignment"));
+            Assert.Equal(2, exchange.Count("Get-ManagementRoleAssignment -Identity"));
+            Assert.Single(exchange.Assignments);
+        }
+
+        [Theory]
+        [InlineData(AzureAdWording)]
+        [InlineData(ObjectNotFoundWording)]
+        public void A_call_that_failed_but_created_is_found_before_a_retry_so_nothing_is_duplicated(string wording)
+        {
+            var exchange = new InMemoryExchange { NotReplicatedFor = 1, CreateDespiteError = true, ReplicationWording = wording };
             ExchangeSteps.CreateServicePrincipal(exchange, Enterprise, "Dropzone AI", Quick, NullOperationLog.Instance, CancellationToken.None);
-            Assert.Equal(1, exchange.NewServicePrincipalCalls);
+            Assert.Equal(1, exchange.Count("New-ServicePrincipal"));
             Assert.Single(exchange.ServicePrincipals);
+
+            exchange.NotReplicatedFor = 1;
+            ExchangeSteps.CreateRoleAssignment(exchange, Role, Ours(), Quick, NullOperationLog.Instance, CancellationToken.None);
+            Assert.Equal(1, exchange.Count("New-ManagementRoleAssignment"));
+            Assert.Single(exchange.Assignments);
         }
 
         [Fact]
@@ -124,7 +198,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
             var retry = new ReplicationRetry { Timeout = TimeSpan.FromMilliseconds(200), FirstDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(40) };
             var error = Assert.Throws<DropzoneException>(() => ExchangeSteps.CreateServicePrincipal(exchange, Enterprise, "x", retry, NullOperationLog.Instance, CancellationToken.None));
             Assert.Equal(ErrorIds.ExchangeReplicationTimeout, error.ErrorId);
-            Assert.True(exchange.NewServicePrincipalCalls >= 2);
+            Assert.True(exchange.Count("New-ServicePrincipal") >= 2);
             Assert.Empty(exchange.ServicePrincipals);
         }
 
@@ -132,12 +206,20 @@ namespace Dropzone.ExoSetup.Engine.Tests
         public void Other_errors_are_not_retried_and_carry_exchanges_message_and_cmdlet()
         {
             var exchange = new InMemoryExchange { FailWith = "The operation couldn't be performed because of a policy." };
-            var error = Assert.Throws<DropzoneException>(() => ExchangeSteps.CreateRoleAssignment(exchange, "Transport Hygiene",
-                new ExchangeServicePrincipal { AppId = AppId.ToString(), ObjectId = Enterprise.ObjectId }, Quick, NullOperationLog.Instance, CancellationToken.None));
+            var error = Assert.Throws<DropzoneException>(() => ExchangeSteps.CreateRoleAssignment(exchange, Role, Ours(), Quick, NullOperationLog.Instance, CancellationToken.None));
             Assert.Equal(ErrorIds.ExchangeCommandFailed, error.ErrorId);
             Assert.Contains("New-ManagementRoleAssignment", error.Message);
             Assert.Contains("because of a policy", error.Message);
-            Assert.Equal(1, exchange.NewRoleAssignmentCalls);
+            Assert.Equal(1, exchange.Count("New-ManagementRoleAssignment"));
+        }
+
+        [Fact]
+        public void A_not_found_about_another_object_fails_at_once()
+        {
+            var exchange = new InMemoryExchange { FailWith = string.Format(ObjectNotFoundWording, Role) };
+            var error = Assert.Throws<DropzoneException>(() => ExchangeSteps.CreateRoleAssignment(exchange, Role, Ours(), Quick, NullOperationLog.Instance, CancellationToken.None));
+            Assert.Equal(ErrorIds.ExchangeCommandFailed, error.ErrorId);
+            Assert.Equal(1, exchange.Count("New-ManagementRoleAssignment"));
         }
 
         [Fact]
@@ -150,37 +232,79 @@ namespace Dropzone.ExoSetup.Engine.Tests
         }
 
         [Fact]
-        public void The_role_assignment_is_found_by_the_object_id_and_role_only()
+        public void The_named_assignment_is_found_with_one_call()
         {
             var exchange = new InMemoryExchange();
-            var sp = new ExchangeServicePrincipal { AppId = AppId.ToString(), ObjectId = Enterprise.ObjectId };
-            exchange.Assignments.Add(new ExchangeRoleAssignment { Name = "a", Role = "Transport Hygiene", RoleAssigneeName = Guid.NewGuid().ToString() });
-            exchange.Assignments.Add(new ExchangeRoleAssignment { Name = "b", Role = "Mail Recipients", RoleAssigneeName = Enterprise.ObjectId });
-            Assert.Null(ExchangeSteps.FindRoleAssignment(exchange, "Transport Hygiene", sp));
-            exchange.Assignments.Add(new ExchangeRoleAssignment { Name = "c", Role = "Transport Hygiene", RoleAssigneeName = Enterprise.ObjectId });
-            Assert.Equal("c", ExchangeSteps.FindRoleAssignment(exchange, "transport hygiene", sp).Name);
-            Assert.Null(ExchangeSteps.PlanRoleAssignment(ExchangeSteps.FindRoleAssignment(exchange, "Transport Hygiene", sp), sp, "Transport Hygiene"));
-        }
-
-        [Fact]
-        public void The_role_assignment_waits_out_replication_too_without_duplicates()
-        {
-            var exchange = new InMemoryExchange { NotReplicatedFor = 2 };
-            var sp = new ExchangeServicePrincipal { AppId = AppId.ToString(), ObjectId = Enterprise.ObjectId };
-            var created = ExchangeSteps.CreateRoleAssignment(exchange, "Transport Hygiene", sp, Quick, NullOperationLog.Instance, CancellationToken.None);
-            Assert.Equal(Enterprise.ObjectId, created.RoleAssigneeName);
-            Assert.Single(exchange.Assignments);
+            exchange.ServicePrincipals.Add(Ours());
+            exchange.Assignments.Add(new ExchangeRoleAssignment { Name = ExchangeSteps.AssignmentName(Role, Enterprise.ObjectId), Role = Role, RoleAssignee = Enterprise.ObjectId });
+            var lookup = new ExchangeLookup(exchange, AppId);
+            Assert.NotNull(lookup.NamedAssignment(Enterprise.ObjectId));
+            Assert.Equal(new[] { "Get-ManagementRoleAssignment -Identity" }, exchange.Calls);
         }
 
         [Theory]
-        [InlineData("The service principal with ObjectId 'x' could not be found in Azure Active Directory.", true)]
-        [InlineData("Object 'x' couldn't be found in Azure AD.", true)]
-        [InlineData("The app wasn't found in Microsoft Entra ID yet.", true)]
-        [InlineData("The role 'Transport Hygiene' couldn't be found on 'DC01'.", false)]
-        [InlineData("Access denied.", false)]
-        public void Replication_is_told_from_other_errors_by_exchanges_wording(string message, bool replication)
+        [InlineData(false)]
+        [InlineData(true)]
+        public void An_assignment_made_without_the_modules_name_is_recognised_by_its_assignee(bool shownByDisplayName)
         {
-            Assert.Equal(replication, ExchangeSteps.IsReplicationDelay(new ExchangeCommandException("New-ServicePrincipal", message, "X", null)));
+            var exchange = new InMemoryExchange { ShowAssigneeByDisplayName = shownByDisplayName };
+            exchange.ServicePrincipals.AddRange(new[] { Other(), Ours() });
+            exchange.Assignments.Add(new ExchangeRoleAssignment { Name = "Transport Hygiene-Dropzone AI", Role = Role, RoleAssignee = Enterprise.ObjectId, RoleAssigneeName = Enterprise.ObjectId });
+            var lookup = new ExchangeLookup(exchange, AppId);
+            Assert.Equal("Transport Hygiene-Dropzone AI", lookup.Assignment(lookup.Registered).Name);
+            Assert.Equal(0, exchange.Count("New-ManagementRoleAssignment"));
+        }
+
+        [Fact]
+        public void A_display_name_shared_with_another_service_principal_does_not_identify_ours()
+        {
+            var twin = Other("Dropzone AI");
+            var exchange = new InMemoryExchange { ShowAssigneeByDisplayName = true };
+            exchange.ServicePrincipals.AddRange(new[] { twin, Ours() });
+            exchange.Assignments.Add(new ExchangeRoleAssignment { Name = "Transport Hygiene-twin", Role = Role, RoleAssignee = twin.ObjectId, RoleAssigneeName = twin.ObjectId });
+            var lookup = new ExchangeLookup(exchange, AppId);
+            Assert.Null(lookup.Assignment(lookup.Registered));
+        }
+
+        [Fact]
+        public void The_role_assignment_is_found_by_the_object_id_and_role_only()
+        {
+            var sp = Ours();
+            var assignments = new List<ExchangeRoleAssignment>
+            {
+                new ExchangeRoleAssignment { Name = "a", Role = Role, RoleAssigneeName = Guid.NewGuid().ToString() },
+                new ExchangeRoleAssignment { Name = "b", Role = "Mail Recipients", RoleAssigneeName = Enterprise.ObjectId },
+            };
+            Assert.Null(ExchangeSteps.MatchRoleAssignment(assignments, Role, sp, new[] { sp }));
+            assignments.Add(new ExchangeRoleAssignment { Name = "c", Role = Role, RoleAssignee = Enterprise.ObjectId });
+            Assert.Equal("c", ExchangeSteps.MatchRoleAssignment(assignments, "transport hygiene", sp, new[] { sp }).Name);
+            Assert.Null(ExchangeSteps.PlanRoleAssignment(ExchangeSteps.MatchRoleAssignment(assignments, Role, sp, new[] { sp }), sp, Role));
+        }
+
+        [Fact]
+        public void A_service_principal_registered_moments_ago_needs_no_assignment_lookup()
+        {
+            var exchange = new InMemoryExchange();
+            var lookup = new ExchangeLookup(exchange, AppId);
+            Assert.Null(lookup.Registered);
+            var created = ExchangeSteps.CreateServicePrincipal(exchange, Enterprise, "Dropzone AI", Quick, NullOperationLog.Instance, CancellationToken.None);
+            lookup.RegisteredNow(created);
+            Assert.Null(lookup.Assignment(lookup.Registered));
+            Assert.Equal(new[] { "Get-ServicePrincipal", "New-ServicePrincipal" }, exchange.Calls);
+        }
+
+        [Theory]
+        [InlineData("The service principal with ObjectId '{0}' could not be found in Azure Active Directory.", true)]
+        [InlineData("Object '{0}' couldn't be found in Azure AD.", true)]
+        [InlineData("The operation couldn't be performed because object '{0}' couldn't be found on 'DC01.PROD.OUTLOOK.COM'.", true)]
+        [InlineData("The operation couldn't be performed because object 'Transport Hygiene' couldn't be found on 'DC01'.", false)]
+        [InlineData("The service principal with ObjectId 'someone-else' could not be found in Azure Active Directory.", false)]
+        [InlineData("A service principal with ObjectId '{0}' already exists.", false)]
+        [InlineData("Access denied.", false)]
+        public void Replication_is_told_from_other_errors_by_the_wording_and_the_object_it_names(string message, bool replication)
+        {
+            var error = new ExchangeCommandException("New-ServicePrincipal", string.Format(message, Enterprise.ObjectId), "X", null);
+            Assert.Equal(replication, ExchangeSteps.IsReplicationDelay(error, Ours().Identifiers()));
         }
     }
 }

@@ -17,12 +17,14 @@ namespace Dropzone.ExoSetup.Engine.Exchange
 
         public bool IsFor(Guid appId) => Guid.TryParse(AppId, out var id) && id == appId;
 
-        /// <summary>The values Exchange may show as RoleAssigneeName for an assignment to this principal.</summary>
+        /// <summary>
+        /// The values that name this principal and no other: what Exchange may show as RoleAssignee
+        /// or RoleAssigneeName of an assignment to it, and what an error about it quotes.
+        /// </summary>
         internal IEnumerable<string> Identifiers()
         {
-            yield return ObjectId;
-            if (!string.IsNullOrEmpty(Identity)) yield return Identity;
-            if (!string.IsNullOrEmpty(Name)) yield return Name;
+            foreach (var value in new[] { ObjectId, AppId, Identity, Name })
+                if (!string.IsNullOrEmpty(value)) yield return value;
         }
     }
 
@@ -31,9 +33,12 @@ namespace Dropzone.ExoSetup.Engine.Exchange
     {
         public string Name { get; set; }
         public string Role { get; set; }
+
+        /// <summary>Who holds the role. For a service principal its ObjectId or its DisplayName: UNCONFIRMED which.</summary>
+        public string RoleAssignee { get; set; }
+
         public string RoleAssigneeName { get; set; }
         public string RoleAssigneeType { get; set; }
-        public string App { get; set; }
         public string Identity { get; set; }
     }
 
@@ -57,7 +62,7 @@ namespace Dropzone.ExoSetup.Engine.Exchange
         /// <summary>The connected session, or ExchangeNotConnected.</summary>
         ExchangeConnection RequireConnection();
 
-        /// <summary>Get-ServicePrincipal -Identity: unfiltered, as Exchange answers (it may return them all).</summary>
+        /// <summary>Get-ServicePrincipal, or with -Identity when one is given: unfiltered, as Exchange answers (it may return them all).</summary>
         IReadOnlyList<ExchangeServicePrincipal> GetServicePrincipals(string identity);
 
         ExchangeServicePrincipal NewServicePrincipal(Guid appId, string objectId, string displayName);
@@ -67,7 +72,11 @@ namespace Dropzone.ExoSetup.Engine.Exchange
         /// <summary>Get-ManagementRoleAssignment -Role: unfiltered.</summary>
         IReadOnlyList<ExchangeRoleAssignment> GetRoleAssignments(string role);
 
-        ExchangeRoleAssignment NewRoleAssignment(string app, string role);
+        /// <summary>Get-ManagementRoleAssignment -Identity: unfiltered (an unknown name may return them all, or fail as not found).</summary>
+        IReadOnlyList<ExchangeRoleAssignment> GetRoleAssignment(string identity);
+
+        /// <summary>New-ManagementRoleAssignment -Name -App -Role.</summary>
+        ExchangeRoleAssignment NewRoleAssignment(string name, string app, string role);
 
         void RemoveRoleAssignment(string identity);
     }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
 using Dropzone.ExoSetup.Engine.Diagnostics;
@@ -14,36 +16,57 @@ namespace Dropzone.ExoSetup.Engine.Exchange
     public sealed class ReplicationRetry
     {
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(300);
-        public TimeSpan FirstDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+        // Short at first: every Exchange call takes about a second anyway, and a look precedes each
+        // retry, so a lag of a few seconds costs a few seconds; the pause then doubles.
+        public TimeSpan FirstDelay { get; set; } = TimeSpan.FromMilliseconds(250);
         public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(15);
     }
 
     /// <summary>
     /// The Exchange half of the procedure: register the app's service principal in Exchange Online
     /// and give it the management role. Read, compare, then write only what is missing; never
-    /// create a duplicate, even while retrying.
+    /// create a duplicate, even while retrying. Every Exchange cmdlet is a REST round trip of about a
+    /// second, so each step makes as few as it can (see <see cref="ExchangeLookup"/>).
     /// </summary>
     public static class ExchangeSteps
     {
         public const string DefaultRole = "Transport Hygiene";
 
-        // Exchange's words when the directory has not replicated the service principal to it yet.
+        /// <summary>New-ManagementRoleAssignment -Name: at most 64 characters (New-ManagementRoleAssignment.md).</summary>
+        public const int MaxAssignmentNameLength = 64;
+
+        // The invented wording of a service principal the directory has not replicated to Exchange yet.
         private static readonly Regex NotReplicated = new Regex(
             @"(could\s*not|couldn't|can't|cannot|wasn't|was\s+not)\s+(be\s+)?found\s+in\s+(Azure\s+Active\s+Directory|Azure\s+AD|Microsoft\s+Entra)",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-        /// <summary>Exchange's service principal for the app: Get-ServicePrincipal, filtered (it may return every one).</summary>
-        public static ExchangeServicePrincipal FindServicePrincipal(IExchangeGateway exchange, Guid appId)
+        // Exchange's usual not-found text: "The operation couldn't be performed because object '<id>'
+        // couldn't be found on '<domain controller>'." (ManagementObjectNotFoundException).
+        private static readonly Regex NotFoundOn = new Regex(
+            @"(could\s*not|couldn't|can't|cannot)\s+be\s+found\s+on\s",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// The module's own name for the assignment of <paramref name="role"/> to a service principal:
+        /// "&lt;role&gt;-&lt;object id&gt;", unique per service principal and role, at most 64 characters (a
+        /// role too long for that is cut and told apart by a hash of its full name).
+        /// </summary>
+        public static string AssignmentName(string role, string servicePrincipalObjectId)
         {
-            try
-            {
-                return exchange.GetServicePrincipals(appId.ToString()).FirstOrDefault(sp => sp.IsFor(appId));
-            }
-            catch (ExchangeCommandException e) when (IsNotFound(e))
-            {
-                return null;
-            }
+            var objectId = (servicePrincipalObjectId ?? string.Empty).ToLowerInvariant();
+            var name = $"{role}-{objectId}";
+            if (name.Length <= MaxAssignmentNameLength) return name;
+            string hash;
+            using (var sha = SHA256.Create())
+                hash = string.Concat(sha.ComputeHash(Encoding.UTF8.GetBytes(role.ToLowerInvariant())).Take(4).Select(b => b.ToString("x2")));
+            var keep = Math.Max(0, MaxAssignmentNameLength - objectId.Length - hash.Length - 2);
+            return $"{role.Substring(0, Math.Min(keep, role.Length)).TrimEnd()}~{hash}-{objectId}";
         }
+
+        /// <summary>Exchange's service principal for the app: Get-ServicePrincipal, filtered (it may return every one).</summary>
+        public static ExchangeServicePrincipal FindServicePrincipal(IExchangeGateway exchange, Guid appId) =>
+            new ExchangeLookup(exchange, appId).Registered;
 
         /// <summary>
         /// Plans New-ServicePrincipal for the Enterprise application, or nothing when Exchange has
@@ -68,44 +91,67 @@ namespace Dropzone.ExoSetup.Engine.Exchange
         /// <summary>New-ServicePrincipal, waiting out replication; looks again before every retry.</summary>
         public static ExchangeServicePrincipal CreateServicePrincipal(IExchangeGateway exchange, ServicePrincipalInfo servicePrincipal, string displayName,
             ReplicationRetry retry, IOperationLog log, CancellationToken cancellationToken) =>
-            WithReplicationRetry("New-ServicePrincipal", retry, log, cancellationToken,
+            WithReplicationRetry("New-ServicePrincipal", new[] { servicePrincipal.ObjectId, servicePrincipal.AppId.ToString() }, retry, log, cancellationToken,
                 () => exchange.NewServicePrincipal(servicePrincipal.AppId, servicePrincipal.ObjectId, displayName),
                 () => FindServicePrincipal(exchange, servicePrincipal.AppId));
 
-        /// <summary>The assignment of <paramref name="role"/> to the service principal, or null.</summary>
-        public static ExchangeRoleAssignment FindRoleAssignment(IExchangeGateway exchange, string role, ExchangeServicePrincipal servicePrincipal)
+        /// <summary>
+        /// The assignment of <paramref name="role"/> among <paramref name="assignments"/> that belongs
+        /// to <paramref name="servicePrincipal"/>: the one with the module's name, else one whose
+        /// RoleAssignee or RoleAssigneeName is any of its ObjectId, AppId, Identity and Name, or its
+        /// DisplayName when no other of <paramref name="allServicePrincipals"/> bears that name (Exchange
+        /// may show an assignee by its display name: UNCONFIRMED).
+        /// </summary>
+        public static ExchangeRoleAssignment MatchRoleAssignment(IEnumerable<ExchangeRoleAssignment> assignments, string role,
+            ExchangeServicePrincipal servicePrincipal, IEnumerable<ExchangeServicePrincipal> allServicePrincipals)
         {
-            var names = servicePrincipal.Identifiers().Where(n => !string.IsNullOrEmpty(n)).ToList();
-            return exchange.GetRoleAssignments(role).FirstOrDefault(a =>
-                string.Equals(a.Role, role, StringComparison.OrdinalIgnoreCase)
-                && (names.Any(n => string.Equals(a.RoleAssigneeName, n, StringComparison.OrdinalIgnoreCase))
-                    || names.Any(n => string.Equals(a.App, n, StringComparison.OrdinalIgnoreCase))));
+            var name = AssignmentName(role, servicePrincipal.ObjectId);
+            var names = servicePrincipal.Identifiers().ToList();
+            var displayName = servicePrincipal.DisplayName;
+            if (!string.IsNullOrEmpty(displayName)
+                && !(allServicePrincipals ?? Enumerable.Empty<ExchangeServicePrincipal>()).Any(other =>
+                    !string.Equals(other.ObjectId, servicePrincipal.ObjectId, StringComparison.OrdinalIgnoreCase)
+                    && string.Equals(other.DisplayName, displayName, StringComparison.OrdinalIgnoreCase)))
+                names.Add(displayName);
+            var ofRole = assignments.Where(a => string.Equals(a.Role, role, StringComparison.OrdinalIgnoreCase)).ToList();
+            return ofRole.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? ofRole.FirstOrDefault(a => names.Any(n => string.Equals(a.RoleAssignee, n, StringComparison.OrdinalIgnoreCase)
+                                                          || string.Equals(a.RoleAssigneeName, n, StringComparison.OrdinalIgnoreCase)));
         }
 
-        public static PlannedChange PlanRoleAssignment(ExchangeRoleAssignment existing, ExchangeServicePrincipal servicePrincipal, string role) =>
-            existing != null ? null : new PlannedChange(ChangeKind.AssignExchangeRole, "Exchange Online organization",
-                $"New-ManagementRoleAssignment -App {servicePrincipal.ObjectId} -Role '{role}'");
+        public static PlannedChange PlanRoleAssignment(ExchangeRoleAssignment existing, ExchangeServicePrincipal servicePrincipal, string role)
+        {
+            if (existing != null) return null;
+            // Under -WhatIf the service principal may be one still to be created, known by a placeholder only.
+            var name = Guid.TryParse(servicePrincipal.ObjectId, out _) ? AssignmentName(role, servicePrincipal.ObjectId) : $"{role}-<its object id>";
+            return new PlannedChange(ChangeKind.AssignExchangeRole, "Exchange Online organization",
+                $"New-ManagementRoleAssignment -Name '{name}' -App {servicePrincipal.ObjectId} -Role '{role}'");
+        }
 
-        /// <summary>New-ManagementRoleAssignment, waiting out replication; looks again before every retry.</summary>
+        /// <summary>New-ManagementRoleAssignment with the module's name, waiting out replication; looks again (by that name) before every retry.</summary>
         public static ExchangeRoleAssignment CreateRoleAssignment(IExchangeGateway exchange, string role, ExchangeServicePrincipal servicePrincipal,
-            ReplicationRetry retry, IOperationLog log, CancellationToken cancellationToken) =>
-            WithReplicationRetry("New-ManagementRoleAssignment", retry, log, cancellationToken,
-                () => exchange.NewRoleAssignment(servicePrincipal.ObjectId, role),
-                () => FindRoleAssignment(exchange, role, servicePrincipal));
+            ReplicationRetry retry, IOperationLog log, CancellationToken cancellationToken)
+        {
+            var name = AssignmentName(role, servicePrincipal.ObjectId);
+            return WithReplicationRetry("New-ManagementRoleAssignment", servicePrincipal.Identifiers().ToArray(), retry, log, cancellationToken,
+                () => exchange.NewRoleAssignment(name, servicePrincipal.ObjectId, role),
+                () => ExchangeLookup.FindByName(exchange, role, name));
+        }
 
         /// <summary>
-        /// Plans taking the app out of Exchange Online: its role assignment, then its service
-        /// principal. Nothing else of Exchange's is touched.
+        /// Plans taking the app out of Exchange Online: its role assignment (found by the module's
+        /// name or, failing that, by its assignee), then its service principal. Nothing else of
+        /// Exchange's is touched.
         /// </summary>
-        public static IReadOnlyList<PlannedChange> PlanRemoval(IExchangeGateway exchange, Guid appId, string role)
+        public static IReadOnlyList<PlannedChange> PlanRemoval(ExchangeLookup exchange)
         {
             var changes = new List<PlannedChange>();
-            var servicePrincipal = FindServicePrincipal(exchange, appId);
+            var servicePrincipal = exchange.Registered;
             if (servicePrincipal == null) return changes;
-            var assignment = FindRoleAssignment(exchange, role, servicePrincipal);
+            var assignment = exchange.Assignment(servicePrincipal);
             if (assignment != null)
                 changes.Add(new PlannedChange(ChangeKind.RemoveExchangeRoleAssignment, "Exchange Online organization",
-                    $"Remove-ManagementRoleAssignment -Identity '{assignment.Name}' ({role} for {servicePrincipal.ObjectId})")
+                    $"Remove-ManagementRoleAssignment -Identity '{assignment.Name}' ({exchange.Role} for {servicePrincipal.ObjectId})")
                     { Identity = string.IsNullOrEmpty(assignment.Identity) ? assignment.Name : assignment.Identity });
             changes.Add(new PlannedChange(ChangeKind.RemoveExchangeServicePrincipal, "Exchange Online organization",
                 $"Remove-ServicePrincipal -Identity {servicePrincipal.ObjectId} ({servicePrincipal.DisplayName})")
@@ -141,17 +187,30 @@ namespace Dropzone.ExoSetup.Engine.Exchange
                 $"{e.Command} failed: {e.Message}",
                 "Check the message from Exchange Online above; see Get-Help about_Dropzone_ExoSetup (TROUBLESHOOTING).", e.Command, innerException: e);
 
-        internal static bool IsReplicationDelay(ExchangeCommandException e) => NotReplicated.IsMatch(e.Message ?? string.Empty);
+        /// <summary>
+        /// A failure that means "not replicated yet": either wording (the invented "could not be
+        /// found in Azure Active Directory", or Exchange's usual "couldn't be found on '&lt;DC&gt;'"),
+        /// and only when the object it names is the service principal being set up, so that a
+        /// missing role or any other not-found fails at once.
+        /// </summary>
+        internal static bool IsReplicationDelay(ExchangeCommandException e, IEnumerable<string> servicePrincipalIdentifiers)
+        {
+            var message = e.Message ?? string.Empty;
+            if (!NotReplicated.IsMatch(message) && !(NotFoundOn.IsMatch(message) || IsNotFound(e))) return false;
+            return servicePrincipalIdentifiers.Any(id => !string.IsNullOrEmpty(id) && message.IndexOf(id, StringComparison.OrdinalIgnoreCase) >= 0);
+        }
 
-        private static bool IsNotFound(ExchangeCommandException e) =>
-            (e.ExchangeErrorId ?? string.Empty).IndexOf("NotFound", StringComparison.OrdinalIgnoreCase) >= 0 && !IsReplicationDelay(e);
+        /// <summary>Exchange's ManagementObjectNotFound (by the error id it reports).</summary>
+        internal static bool IsNotFound(ExchangeCommandException e) =>
+            (e.ExchangeErrorId ?? string.Empty).IndexOf("NotFound", StringComparison.OrdinalIgnoreCase) >= 0;
 
-        private static T WithReplicationRetry<T>(string command, ReplicationRetry retry, IOperationLog log, CancellationToken cancellationToken,
-            Func<T> create, Func<T> findExisting) where T : class
+        private static T WithReplicationRetry<T>(string command, string[] servicePrincipalIdentifiers, ReplicationRetry retry, IOperationLog log,
+            CancellationToken cancellationToken, Func<T> create, Func<T> findExisting) where T : class
         {
             var started = DateTimeOffset.UtcNow;
             var delay = retry.FirstDelay;
             const int activity = 4712;
+            var waited = false;
             try
             {
                 for (var attempt = 1; ; attempt++)
@@ -160,7 +219,7 @@ namespace Dropzone.ExoSetup.Engine.Exchange
                     {
                         return create();
                     }
-                    catch (ExchangeCommandException e) when (IsReplicationDelay(e))
+                    catch (ExchangeCommandException e) when (IsReplicationDelay(e, servicePrincipalIdentifiers))
                     {
                         var left = retry.Timeout - (DateTimeOffset.UtcNow - started);
                         if (left <= TimeSpan.Zero)
@@ -169,14 +228,23 @@ namespace Dropzone.ExoSetup.Engine.Exchange
                                 "Entra ID can take several minutes to replicate a new service principal to Exchange Online. Wait, then run the command again (or pass a larger -TimeoutSeconds).",
                                 command, innerException: e);
                         var wait = delay < left ? delay : left;
-                        log.Verbose($"{command} (attempt {attempt}): Exchange does not know the service principal yet; trying again in {wait.TotalSeconds:0.#} s.");
+                        waited = true;
+                        log.Verbose($"{command} (attempt {attempt}): Exchange does not know the service principal yet; trying again in {wait.TotalSeconds:0.##} s.");
                         log.Progress(new OperationProgress(activity, "Waiting for Exchange Online to see the service principal",
                             $"{command}: attempt {attempt} failed, {left.TotalSeconds:0} s left",
                             (int)Math.Min(99, 100 * (DateTimeOffset.UtcNow - started).TotalSeconds / retry.Timeout.TotalSeconds), (int)left.TotalSeconds));
                         if (cancellationToken.WaitHandle.WaitOne(wait)) cancellationToken.ThrowIfCancellationRequested();
                         delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, retry.MaxDelay.Ticks));
                         // A call that failed may still have done its work: look before creating again.
-                        var existing = findExisting();
+                        T existing;
+                        try
+                        {
+                            existing = findExisting();
+                        }
+                        catch (ExchangeCommandException lookFailed)
+                        {
+                            throw Failed(lookFailed);
+                        }
                         if (existing != null) return existing;
                     }
                     catch (ExchangeCommandException e)
@@ -187,7 +255,123 @@ namespace Dropzone.ExoSetup.Engine.Exchange
             }
             finally
             {
-                log.Progress(new OperationProgress(activity, "Waiting for Exchange Online to see the service principal", "Done", completed: true));
+                if (waited) log.Progress(new OperationProgress(activity, "Waiting for Exchange Online to see the service principal", "Done", completed: true));
+            }
+        }
+    }
+
+    /// <summary>
+    /// What Exchange Online holds for one app, read on demand and each read made once: the
+    /// service principals (one Get-ServicePrincipal, which also tells whether a display name is
+    /// unique), the assignment with the module's name (Get-ManagementRoleAssignment -Identity), and
+    /// only when that is absent the role's assignments (-Role) to recognise one made by hand or by an
+    /// earlier version. Reads run on the caller's thread (the pipeline thread for the module).
+    /// </summary>
+    public sealed class ExchangeLookup
+    {
+        private readonly IExchangeGateway _exchange;
+        private IReadOnlyList<ExchangeServicePrincipal> _servicePrincipals;
+        private readonly Dictionary<string, ExchangeRoleAssignment> _byName = new Dictionary<string, ExchangeRoleAssignment>(StringComparer.OrdinalIgnoreCase);
+        private IReadOnlyList<ExchangeRoleAssignment> _ofRole;
+        private ExchangeServicePrincipal _created;
+
+        public ExchangeLookup(IExchangeGateway exchange, Guid appId, string role = ExchangeSteps.DefaultRole)
+        {
+            _exchange = exchange;
+            AppId = appId;
+            Role = role;
+        }
+
+        public Guid AppId { get; }
+        public string Role { get; }
+        public IExchangeGateway Gateway => _exchange;
+
+        /// <summary>Every service principal Exchange has (one Get-ServicePrincipal).</summary>
+        public IReadOnlyList<ExchangeServicePrincipal> ServicePrincipals =>
+            _servicePrincipals ?? (_servicePrincipals = Read(() => _exchange.GetServicePrincipals(null)));
+
+        /// <summary>True once Get-ServicePrincipal was called.</summary>
+        public bool HasReadServicePrincipals => _servicePrincipals != null;
+
+        /// <summary>The app's service principal in Exchange, or null.</summary>
+        public ExchangeServicePrincipal Registered => _created ?? ServicePrincipals.FirstOrDefault(sp => sp.IsFor(AppId));
+
+        /// <summary>
+        /// Reads ahead what a check or a removal needs: the service principals and, with
+        /// <paramref name="namedAssignment"/>, the assignment with the module's name. Meant to run
+        /// while Graph work is in flight; a failure is not kept, so the read is made again, and fails
+        /// where its value is asked for.
+        /// </summary>
+        public void ReadAhead(bool namedAssignment)
+        {
+            try
+            {
+                var registered = Registered;
+                if (namedAssignment && registered != null) NamedAssignment(registered.ObjectId);
+            }
+            catch (DropzoneException)
+            {
+            }
+        }
+
+        /// <summary>
+        /// Records a service principal registered moments ago: it can hold no assignment yet, so
+        /// no lookup is made for one.
+        /// </summary>
+        public void RegisteredNow(ExchangeServicePrincipal created)
+        {
+            _created = created;
+            _byName[ExchangeSteps.AssignmentName(Role, created.ObjectId)] = null;
+            _ofRole = new List<ExchangeRoleAssignment>();
+        }
+
+        /// <summary>The assignment with the module's name for the service principal with this object id, or null (one call).</summary>
+        public ExchangeRoleAssignment NamedAssignment(string servicePrincipalObjectId)
+        {
+            var name = ExchangeSteps.AssignmentName(Role, servicePrincipalObjectId);
+            if (!_byName.TryGetValue(name, out var found))
+                _byName[name] = found = Read(() => FindByName(_exchange, Role, name));
+            return found;
+        }
+
+        /// <summary>
+        /// The service principal's assignment of the role: the module's named one, else one made by
+        /// hand or by an earlier version (the role's assignments, matched on the assignee).
+        /// </summary>
+        public ExchangeRoleAssignment Assignment(ExchangeServicePrincipal servicePrincipal)
+        {
+            var named = NamedAssignment(servicePrincipal.ObjectId);
+            if (named != null) return named;
+            if (_ofRole == null) _ofRole = Read(() => _exchange.GetRoleAssignments(Role));
+            // The display name counts only when it is unique: that needs the full list of service principals.
+            var all = HasReadServicePrincipals || _created == null ? ServicePrincipals : new[] { servicePrincipal };
+            return ExchangeSteps.MatchRoleAssignment(_ofRole, Role, servicePrincipal, all);
+        }
+
+        /// <summary>Get-ManagementRoleAssignment -Identity &lt;name&gt;: the assignment of that name and role, or null when Exchange says not found.</summary>
+        internal static ExchangeRoleAssignment FindByName(IExchangeGateway exchange, string role, string name)
+        {
+            try
+            {
+                // An unknown name may also return every assignment: keep only the one so named.
+                return exchange.GetRoleAssignment(name).FirstOrDefault(a =>
+                    string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase) && string.Equals(a.Role, role, StringComparison.OrdinalIgnoreCase));
+            }
+            catch (ExchangeCommandException e) when (ExchangeSteps.IsNotFound(e))
+            {
+                return null;
+            }
+        }
+
+        private static T Read<T>(Func<T> read)
+        {
+            try
+            {
+                return read();
+            }
+            catch (ExchangeCommandException e)
+            {
+                throw ExchangeSteps.Failed(e);
             }
         }
     }

@@ -68,7 +68,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             var certificate = ReadVendorCertificate(CertificatePath, null, ExpectedThumbprint);
             var graph = RequireGraph();
             // Both sessions are checked before anything is read or written, like any other bad input.
-            var exchange = SkipExchange ? null : ConnectedExchange();
+            var exchangeSession = SkipExchange ? null : ConnectedExchange();
 
             Progress(steps, CertificateStep, "Reading the tenant");
             var appId = ParameterSetName == ByIdSet ? ApplicationId : Run(cancel => graph.Gateway.ResolveApplicationAsync(DisplayName, cancel));
@@ -85,9 +85,10 @@ namespace Dropzone.ExoSetup.Cmdlets
                 CertificateNotAfter = certificate.NotAfter,
             };
 
+            var exchange = exchangeSession == null ? null : new ExchangeLookup(exchangeSession, state.AppId);
             try
             {
-                InstallGraphSteps(graph, plan, steps, summary);
+                InstallGraphSteps(graph, plan, steps, summary, exchange);
                 InstallExchangeSteps(exchange, state, steps, summary);
             }
             catch (DropzoneException)
@@ -98,7 +99,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             Finish(steps, summary, plan);
         }
 
-        private void InstallGraphSteps(Engine.Connection.GraphConnection graph, GraphSetupPlan plan, IntegrationSteps steps, IntegrationSummary summary)
+        private void InstallGraphSteps(Engine.Connection.GraphConnection graph, GraphSetupPlan plan, IntegrationSteps steps, IntegrationSummary summary, ExchangeLookup exchange)
         {
             var state = plan.State;
             var approved = ApplicationPlanner.WithoutUnmetDependencies(state, Approve(plan.Changes));
@@ -111,7 +112,10 @@ namespace Dropzone.ExoSetup.Cmdlets
             Guid? addedKeyId = null;
             try
             {
-                applied = Run(cancel => graph.Gateway.ApplyAsync(state, approved, TimeSpan.FromSeconds(TimeoutSeconds), cancel));
+                // Entra ID needs changes, so this is a first run: Exchange's service principals are
+                // read (on this thread) while they are written, instead of after.
+                applied = Run(cancel => graph.Gateway.ApplyAsync(state, approved, TimeSpan.FromSeconds(TimeoutSeconds), cancel),
+                    exchange != null && approved.Count > 0 ? () => exchange.ReadAhead(namedAssignment: false) : (Action)null);
                 summary.ServicePrincipalObjectId = applied.ServicePrincipalId;
                 addedKeyId = applied.VerifiedApplication?.Certificates.FirstOrDefault(c => c.Thumbprint == summary.CertificateThumbprint)?.KeyId;
             }
@@ -167,7 +171,7 @@ namespace Dropzone.ExoSetup.Cmdlets
                 steps.Record(PermissionStep, IntegrationStepStatus.Done, string.Join("; ", made.Select(c => c.Action)) + "." + retries);
         }
 
-        private void InstallExchangeSteps(IExchangeGateway exchange, ApplicationState state, IntegrationSteps steps, IntegrationSummary summary)
+        private void InstallExchangeSteps(ExchangeLookup exchange, ApplicationState state, IntegrationSteps steps, IntegrationSummary summary)
         {
             if (SkipExchange)
             {
@@ -185,6 +189,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             }
 
             Progress(steps, ExchangeServicePrincipalStep, "Registering the service principal in Exchange Online");
+            var role = exchange.Role;
             var retry = new ReplicationRetry { Timeout = TimeSpan.FromSeconds(TimeoutSeconds) };
             var log = new DirectLog(this);
             var enterprise = new ServicePrincipalInfo(summary.ServicePrincipalObjectId ?? "(the service principal to be created)", state.AppId,
@@ -193,7 +198,20 @@ namespace Dropzone.ExoSetup.Cmdlets
             ExchangeServicePrincipal registered;
             try
             {
-                registered = ExchangeSteps.FindServicePrincipal(exchange, state.AppId);
+                // A tenant the module set up holds the assignment with the module's name, which it
+                // makes only after registering the service principal: one call says both steps are
+                // done. (When Entra ID needed changes, the service principals were read already.)
+                if (summary.ServicePrincipalObjectId != null && !exchange.HasReadServicePrincipals)
+                {
+                    var named = exchange.NamedAssignment(summary.ServicePrincipalObjectId);
+                    if (named != null)
+                    {
+                        steps.Record(ExchangeServicePrincipalStep, IntegrationStepStatus.AlreadyDone, $"Exchange knows the app as {summary.ServicePrincipalObjectId} ('{named.Name}' is assigned to it).");
+                        steps.Record(RoleStep, IntegrationStepStatus.AlreadyDone, $"'{named.Name}' gives it {role}.");
+                        return;
+                    }
+                }
+                registered = exchange.Registered;
                 var change = ExchangeSteps.PlanServicePrincipal(registered, enterprise, enterprise.DisplayName);
                 if (change == null)
                 {
@@ -211,7 +229,8 @@ namespace Dropzone.ExoSetup.Cmdlets
                 }
                 else
                 {
-                    registered = ExchangeSteps.CreateServicePrincipal(exchange, enterprise, enterprise.DisplayName, retry, log, StopToken);
+                    registered = ExchangeSteps.CreateServicePrincipal(exchange.Gateway, enterprise, enterprise.DisplayName, retry, log, StopToken);
+                    exchange.RegisteredNow(registered);
                     steps.Record(ExchangeServicePrincipalStep, IntegrationStepStatus.Done, $"New-ServicePrincipal -AppId {state.AppId} -ObjectId {registered.ObjectId}.");
                 }
             }
@@ -221,18 +240,19 @@ namespace Dropzone.ExoSetup.Cmdlets
                 throw;
             }
 
-            Progress(steps, RoleStep, $"Assigning the {ExchangeSteps.DefaultRole} role");
+            Progress(steps, RoleStep, $"Assigning the {role} role");
             try
             {
-                var existing = WhatIfRequested && registered.Identity == null ? null : ExchangeSteps.FindRoleAssignment(exchange, ExchangeSteps.DefaultRole, registered);
-                var change = ExchangeSteps.PlanRoleAssignment(existing, registered, ExchangeSteps.DefaultRole);
+                // Nothing to look up for a service principal that only -WhatIf would register.
+                var existing = WhatIfRequested && registered.Identity == null ? null : exchange.Assignment(registered);
+                var change = ExchangeSteps.PlanRoleAssignment(existing, registered, role);
                 if (change == null)
-                    steps.Record(RoleStep, IntegrationStepStatus.AlreadyDone, $"'{existing.Name}' gives it {ExchangeSteps.DefaultRole}.");
+                    steps.Record(RoleStep, IntegrationStepStatus.AlreadyDone, $"'{existing.Name}' gives it {role}.");
                 else if (Approve(new[] { change }).Count == 0)
                     steps.Record(RoleStep, IntegrationStepStatus.Skipped, "Declined.");
                 else
                 {
-                    var created = ExchangeSteps.CreateRoleAssignment(exchange, ExchangeSteps.DefaultRole, registered, retry, log, StopToken);
+                    var created = ExchangeSteps.CreateRoleAssignment(exchange.Gateway, role, registered, retry, log, StopToken);
                     steps.Record(RoleStep, IntegrationStepStatus.Done, $"New-ManagementRoleAssignment '{created.Name}'.");
                 }
             }

@@ -18,10 +18,9 @@ namespace Dropzone.ExoSetup.Cmdlets
 
         protected override void ProcessRecordCore()
         {
-            var exchange = ConnectedExchange();
-            var servicePrincipal = ExchangeSteps.FindServicePrincipal(exchange, ApplicationId)
-                ?? throw ExchangeSteps.ServicePrincipalMissing(ApplicationId);
-            var existing = ExchangeSteps.FindRoleAssignment(exchange, Role, servicePrincipal);
+            var exchange = new ExchangeLookup(ConnectedExchange(), ApplicationId, Role);
+            var servicePrincipal = exchange.Registered ?? throw ExchangeSteps.ServicePrincipalMissing(ApplicationId);
+            var existing = exchange.Assignment(servicePrincipal);
             var result = new ExchangeRoleAssignmentResult { Role = Role, AppId = ApplicationId, ObjectId = servicePrincipal.ObjectId };
             if (existing != null)
             {
@@ -32,7 +31,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             }
             var change = ExchangeSteps.PlanRoleAssignment(existing, servicePrincipal, Role);
             if (Approve(new[] { change }).Count == 0) return;
-            var created = ExchangeSteps.CreateRoleAssignment(exchange, Role, servicePrincipal, Retry, new DirectLog(this), StopToken);
+            var created = ExchangeSteps.CreateRoleAssignment(exchange.Gateway, Role, servicePrincipal, Retry, new DirectLog(this), StopToken);
             result.Name = created.Name;
             result.Status = ExchangeStepStatus.Created;
             WriteObject(result);

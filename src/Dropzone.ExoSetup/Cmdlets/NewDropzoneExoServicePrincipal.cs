@@ -21,17 +21,19 @@ namespace Dropzone.ExoSetup.Cmdlets
 
         protected override void ProcessRecordCore()
         {
-            var exchange = ConnectedExchange();
+            var exchange = new ExchangeLookup(ConnectedExchange(), ApplicationId);
             var graph = RequireGraph();
             // A service principal created moments ago (Grant-DropzoneExoPermission) may not be readable yet.
+            // Exchange's service principals are read here meanwhile.
             var wait = TimeSpan.FromSeconds(Math.Min(TimeoutSeconds, 60));
-            var servicePrincipal = Run(cancel => graph.Gateway.FindKnownServicePrincipalAsync(ApplicationId, wait, cancel))
+            var servicePrincipal = Run(cancel => graph.Gateway.FindKnownServicePrincipalAsync(ApplicationId, wait, cancel),
+                () => exchange.ReadAhead(namedAssignment: false))
                 ?? throw new DropzoneException(ErrorIds.ServicePrincipalNotFound, ErrorKind.NotFound,
                     $"The application {ApplicationId} has no service principal (Enterprise application) in Entra ID.",
                     $"Run Grant-DropzoneExoPermission -ApplicationId {ApplicationId} first: it creates the service principal.", ApplicationId);
             var displayName = DisplayName ?? servicePrincipal.DisplayName;
 
-            var existing = ExchangeSteps.FindServicePrincipal(exchange, ApplicationId);
+            var existing = exchange.Registered;
             var change = ExchangeSteps.PlanServicePrincipal(existing, servicePrincipal, displayName);
             var result = new ExchangeServicePrincipalResult { AppId = ApplicationId, ObjectId = servicePrincipal.ObjectId };
             if (change == null)
@@ -42,7 +44,7 @@ namespace Dropzone.ExoSetup.Cmdlets
                 return;
             }
             if (Approve(new[] { change }).Count == 0) return;
-            var created = ExchangeSteps.CreateServicePrincipal(exchange, servicePrincipal, displayName, Retry, new DirectLog(this), StopToken);
+            var created = ExchangeSteps.CreateServicePrincipal(exchange.Gateway, servicePrincipal, displayName, Retry, new DirectLog(this), StopToken);
             result.DisplayName = created.DisplayName ?? displayName;
             result.Status = ExchangeStepStatus.Created;
             WriteObject(result);

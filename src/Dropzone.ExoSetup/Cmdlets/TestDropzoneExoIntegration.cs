@@ -37,10 +37,24 @@ namespace Dropzone.ExoSetup.Cmdlets
         protected override void ProcessRecordCore()
         {
             var graph = RequireGraph();
+            IExchangeGateway session = null;
+            DropzoneException notConnected = null;
+            try
+            {
+                session = ConnectedExchange();
+            }
+            catch (DropzoneException e) when (e.ErrorId == ErrorIds.ExchangeNotConnected)
+            {
+                notConnected = e;
+            }
+            var exchange = session == null ? null : new ExchangeLookup(session, ApplicationId);
+            // Exchange's two reads (its service principals, then the named assignment) run here while
+            // the Graph read is in flight.
             // Right after Install in this session, reads may not show the new service principal or
             // consent yet: read again until they do, rather than report them missing.
             var state = Run(cancel => graph.Gateway.ReadApplicationSettledAsync(ApplicationId, ApplicationParts.Consent | ApplicationParts.Organization,
-                TimeSpan.FromSeconds(TimeoutSeconds), cancel));
+                    TimeSpan.FromSeconds(TimeoutSeconds), cancel),
+                exchange == null ? null : (Action)(() => exchange.ReadAhead(namedAssignment: true)));
             var checks = new List<IntegrationCheck>();
             var id = state.AppId;
 
@@ -63,7 +77,7 @@ namespace Dropzone.ExoSetup.Cmdlets
                 ? Fail("OrganizationId", "The tenant has no verified domain marked isInitial.", "Look for the *.onmicrosoft.com domain under Entra ID > Custom domain names.")
                 : Pass("OrganizationId", $"{state.Organization.InitialDomain} (the Organization ID for the Dropzone AI UI)."));
 
-            CheckExchange(state, checks);
+            CheckExchange(state, exchange, notConnected, checks);
 
             if (Quiet) WriteObject(checks.All(c => c.Status != IntegrationCheckStatus.Fail));
             else WriteObject(checks, enumerateCollection: true);
@@ -129,20 +143,15 @@ namespace Dropzone.ExoSetup.Cmdlets
                     + string.Join("; ", expired.Select(c => $"Remove-DropzoneCertificate -ApplicationId {state.AppId} -Thumbprint {c.Thumbprint}"))));
         }
 
-        private void CheckExchange(ApplicationState state, List<IntegrationCheck> checks)
+        private static void CheckExchange(ApplicationState state, ExchangeLookup exchange, DropzoneException notConnected, List<IntegrationCheck> checks)
         {
-            IExchangeGateway exchange;
-            try
+            if (exchange == null)
             {
-                exchange = ConnectedExchange();
-            }
-            catch (DropzoneException e) when (e.ErrorId == ErrorIds.ExchangeNotConnected)
-            {
-                checks.Add(Skipped("ExchangeServicePrincipal", e.Message, e.RecommendedAction));
-                checks.Add(Skipped("TransportHygiene", e.Message, e.RecommendedAction));
+                checks.Add(Skipped("ExchangeServicePrincipal", notConnected.Message, notConnected.RecommendedAction));
+                checks.Add(Skipped("TransportHygiene", notConnected.Message, notConnected.RecommendedAction));
                 return;
             }
-            var registered = ExchangeSteps.FindServicePrincipal(exchange, state.AppId);
+            var registered = exchange.Registered;
             var register = $"New-DropzoneExoServicePrincipal -ApplicationId {state.AppId}";
             if (registered == null)
                 checks.Add(Fail("ExchangeServicePrincipal", "Exchange Online has no service principal for the app.", register));
@@ -158,7 +167,7 @@ namespace Dropzone.ExoSetup.Cmdlets
                 checks.Add(Fail("TransportHygiene", "No role can be assigned without the Exchange service principal.", register));
                 return;
             }
-            var assignment = ExchangeSteps.FindRoleAssignment(exchange, ExchangeSteps.DefaultRole, registered);
+            var assignment = exchange.Assignment(registered);
             checks.Add(assignment != null
                 ? Pass("TransportHygiene", $"'{assignment.Name}' gives it {ExchangeSteps.DefaultRole}.")
                 : Fail("TransportHygiene", $"The app has no {ExchangeSteps.DefaultRole} role assignment.", $"New-DropzoneExoRoleAssignment -ApplicationId {state.AppId}"));

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -42,16 +43,18 @@ namespace Dropzone.ExoSetup.Cmdlets
             var graph = RequireGraph();
             // Check the Exchange session first: a removal that stopped half-way would leave Exchange
             // pointing at a service principal whose consent is gone.
-            var exchange = SkipExchange ? null : ConnectedExchange();
-            var exchangeChanges = exchange == null ? new List<PlannedChange>() : ExchangeSteps.PlanRemoval(exchange, ApplicationId, ExchangeSteps.DefaultRole).ToList();
-            var state = Run(cancel => graph.Gateway.ReadApplicationAsync(ApplicationId, ApplicationParts.Consent | ApplicationParts.Organization, cancel));
+            var exchange = SkipExchange ? null : new ExchangeLookup(ConnectedExchange(), ApplicationId);
+            // Exchange is read here, on the pipeline thread, while the Graph read is in flight.
+            var state = Run(cancel => graph.Gateway.ReadApplicationAsync(ApplicationId, ApplicationParts.Consent | ApplicationParts.Organization, cancel),
+                exchange == null ? null : (Action)(() => exchange.ReadAhead(namedAssignment: true)));
+            var exchangeChanges = exchange == null ? new List<PlannedChange>() : ExchangeSteps.PlanRemoval(exchange).ToList();
             var graphChanges = ApplicationPlanner.PlanUninstall(state, Thumbprint, KeepCertificate).ToList();
 
             var approvedExchange = Approve(exchangeChanges);
             var approvedGraph = Approve(graphChanges);
             if (WhatIfRequested) return;
 
-            ExchangeSteps.ApplyRemoval(exchange, approvedExchange);
+            if (exchange != null) ExchangeSteps.ApplyRemoval(exchange.Gateway, approvedExchange);
             Run(cancel => graph.Gateway.ApplyAsync(state, approvedGraph, cancel));
 
             var steps = new IntegrationSteps(RoleStep, ExchangeServicePrincipalStep, ConsentStep, PermissionStep, CertificateStep, ServicePrincipalStep);

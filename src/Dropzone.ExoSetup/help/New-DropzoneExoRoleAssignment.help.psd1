@@ -8,9 +8,9 @@ New-DropzoneExoRoleAssignment is the second half of step 4 of the Dropzone AI se
 
 1. Find the app in Exchange Online: Get-ServicePrincipal is asked for the app with the given Application (client) ID. Exchange may answer with every service principal it knows, so the answer is filtered by AppId. When Exchange does not know the app, the command fails with the ErrorId ExchangeServicePrincipalMissing: run New-DropzoneExoServicePrincipal first.
 
-2. Look for the assignment: Get-ManagementRoleAssignment -Role lists the role's assignments, and the command keeps the one whose assignee is this service principal (its RoleAssigneeName is the service principal's object id). When there is one, made by this command or by hand, nothing is written and the result has the Status AlreadyExists, with the assignment's Name.
+2. Look for the assignment: first by the module's own name for it, "<role>-<the service principal's object id>" (Get-ManagementRoleAssignment -Identity), which is all a second run needs; otherwise Get-ManagementRoleAssignment -Role lists the role's assignments, and the command keeps the one whose RoleAssignee or RoleAssigneeName is this service principal (its object id, app id or name, or its display name when no other service principal in Exchange bears it), so an assignment made by hand or by an earlier version is recognised. When there is one, nothing is written and the result has the Status AlreadyExists, with the assignment's Name.
 
-3. Assign the role: New-ManagementRoleAssignment -App <the service principal's object id> -Role <role>. If Exchange answers that the service principal "could not be found in Azure Active Directory" (a service principal registered a moment ago may not have replicated yet), the command tries again, with a progress bar, waiting 1 second at first and twice as long each time (at most 15 seconds), until -TimeoutSeconds (300 by default) have passed, and then fails with the ErrorId ExchangeReplicationTimeout. Before each new attempt it looks for the assignment again, since a call that reported an error may still have done its work: no duplicate assignment is ever created. The result has the Status Created and the Name Exchange gave the assignment.
+3. Assign the role: New-ManagementRoleAssignment -Name "<role>-<object id>" -App <the service principal's object id> -Role <role> (a role name too long for 64 characters is shortened and told apart by a hash). If Exchange answers that the service principal cannot be found ("could not be found in Azure Active Directory", or its usual "couldn't be found on '<domain controller>'" naming the service principal: one registered a moment ago may not have replicated yet), the command tries again, with a progress bar, waiting a quarter of a second at first and twice as long each time (at most 15 seconds), until -TimeoutSeconds (300 by default) have passed, and then fails with the ErrorId ExchangeReplicationTimeout. A not-found about anything else, such as the role, fails at once. Before each new attempt it looks for the assignment by its name again, since a call that reported an error may still have done its work: no duplicate assignment is ever created. The result has the Status Created and the assignment's Name.
 
 Running the command again is safe: it writes only what is missing.
 
@@ -31,7 +31,7 @@ The Exchange Online management role to assign. "Transport Hygiene" by default: t
 Give another name only when your organization grants Dropzone AI a role of its own, such as a custom role created from Transport Hygiene with New-ManagementRole -Parent. A role name Exchange does not know fails with the ErrorId ExchangeCommandFailed and Exchange's own message. An assignment of the given role that already exists counts as done; assignments of other roles are not looked at.
 '@
         TimeoutSeconds = @'
-How long, in seconds, to keep trying while Exchange Online answers that the service principal "could not be found in Azure Active Directory", as it may right after New-DropzoneExoServicePrincipal registered it. 300 by default; 1 to 3600. When the time is up, the command fails with the ErrorId ExchangeReplicationTimeout. Ctrl+C stops the wait.
+How long, in seconds, to keep trying while Exchange Online answers that the service principal "could not be found in Azure Active Directory" (or "couldn't be found on '<domain controller>'"), as it may right after New-DropzoneExoServicePrincipal registered it. 300 by default; 1 to 3600. When the time is up, the command fails with the ErrorId ExchangeReplicationTimeout. Ctrl+C stops the wait.
 '@
         WhatIf         = @'
 Shows the New-ManagementRoleAssignment call the command would make, with the service principal's object id and the role, without making it; nothing is written and no result is output. Exchange Online is still read, so the service principal must already be registered there (otherwise ExchangeServicePrincipalMissing, as without -WhatIf). When the assignment exists there is nothing to show, and the result with the Status AlreadyExists is written as without -WhatIf.
@@ -50,7 +50,7 @@ Prompts you for confirmation before New-ManagementRoleAssignment is called. No p
     Outputs     = @(
         @{
             Type        = 'Dropzone.ExoSetup.ExchangeRoleAssignmentResult'
-            Description = 'What Exchange Online has now: Name (the name of the role assignment: the one Exchange gave the new assignment, or the existing one''s); Role; AppId (the Application (client) ID); ObjectId (the service principal''s object id, the assignment''s RoleAssigneeName) and Status: Created (the command assigned the role) or AlreadyExists (the assignment was there; nothing was written). Nothing is written when the change was declined or -WhatIf was used.'
+            Description = 'What Exchange Online has now: Name (the name of the role assignment: "<role>-<object id>" for one the module made, or the existing one''s); Role; AppId (the Application (client) ID); ObjectId (the service principal''s object id, to which the role is assigned) and Status: Created (the command assigned the role) or AlreadyExists (the assignment was there; nothing was written). Nothing is written when the change was declined or -WhatIf was used.'
         }
     )
 
@@ -61,11 +61,11 @@ ExchangeNotConnected: the ExchangeOnlineManagement module is not loaded, Get-Con
 
 ExchangeServicePrincipalMissing: Exchange Online has no service principal for the app, so no role can be assigned to it. Run New-DropzoneExoServicePrincipal first.
 
-ExchangeReplicationTimeout: Exchange kept answering that the service principal could not be found in Azure Active Directory for -TimeoutSeconds. Wait a few minutes, then run the command again, or give a larger -TimeoutSeconds.
+ExchangeReplicationTimeout: Exchange kept answering that the service principal could not be found (in Azure Active Directory, or on a domain controller) for -TimeoutSeconds. Wait a few minutes, then run the command again, or give a larger -TimeoutSeconds.
 
 ExchangeCommandFailed: an Exchange Online cmdlet reported an error, for example because the role does not exist. The message names the cmdlet (its error target too) and keeps Exchange's own message. -Verbose shows every Exchange call the command makes.
 
-To check the assignment yourself: Get-ManagementRoleAssignment -Role 'Transport Hygiene' | Where-Object RoleAssigneeName -EQ <ObjectId>. To check what Exchange grants right now, bypassing its permission cache of 30 minutes to 2 hours: Test-ServicePrincipalAuthorization -Identity <ObjectId>.
+To check the assignment yourself: Get-ManagementRoleAssignment -Identity 'Transport Hygiene-<ObjectId>' (or, for one made by hand, Get-ManagementRoleAssignment -Role 'Transport Hygiene' and look for the service principal's object id or display name as RoleAssigneeName). To check what Exchange grants right now, bypassing its permission cache of 30 minutes to 2 hours: Test-ServicePrincipalAuthorization -Identity <ObjectId>.
 '@
 
     Examples    = @(
@@ -97,7 +97,7 @@ With the Application (client) ID at hand, the command needs no Graph connection:
 Get-DropzoneApplication | New-DropzoneExoRoleAssignment -WhatIf
 '@
             Remarks = @'
-Prints a line such as: What if: Performing the operation "New-ManagementRoleAssignment -App 5b1e7a20-9c3d-4f6e-8a2b-0d4c6e8f1a3b -Role 'Transport Hygiene'" on target "Exchange Online organization". Nothing is written in Exchange Online.
+Prints a line such as: What if: Performing the operation "New-ManagementRoleAssignment -Name 'Transport Hygiene-5b1e7a20-9c3d-4f6e-8a2b-0d4c6e8f1a3b' -App 5b1e7a20-9c3d-4f6e-8a2b-0d4c6e8f1a3b -Role 'Transport Hygiene'" on target "Exchange Online organization". Nothing is written in Exchange Online.
 '@
         }
         @{

@@ -10,7 +10,7 @@ New-DropzoneExoServicePrincipal is the first half of step 4 of the Dropzone AI s
 
 2. Look in Exchange Online: Get-ServicePrincipal is asked for the app. Exchange may answer with every service principal it knows, so the answer is filtered by AppId. When Exchange already has the app with the same object id, nothing is written and the result has the Status AlreadyExists. When Exchange has the app with another object id (usually because it was registered with the app registration's object id), the command changes nothing and fails with the ErrorId ExchangeServicePrincipalMismatch: remove that registration with Remove-ServicePrincipal, then run the command again.
 
-3. Register it: New-ServicePrincipal -AppId -ObjectId -DisplayName. Entra ID takes a while to replicate a new service principal to Exchange Online; meanwhile Exchange answers that the object "could not be found in Azure Active Directory". The command then tries again, with a progress bar, waiting 1 second at first and twice as long each time (at most 15 seconds), until -TimeoutSeconds (300 by default) have passed, and then fails with the ErrorId ExchangeReplicationTimeout. Before each new attempt it looks again with Get-ServicePrincipal, since a call that reported an error may still have done its work: no duplicate is ever created. The result has the Status Created.
+3. Register it: New-ServicePrincipal -AppId -ObjectId -DisplayName. Entra ID takes a while to replicate a new service principal to Exchange Online; meanwhile Exchange answers that the object "could not be found in Azure Active Directory", or that it "couldn't be found on '<domain controller>'" (which of the two, and whether New-ServicePrincipal or only New-ManagementRoleAssignment notices, is not documented; both are handled). The command then tries again, with a progress bar, waiting a quarter of a second at first and twice as long each time (at most 15 seconds), until -TimeoutSeconds (300 by default) have passed, and then fails with the ErrorId ExchangeReplicationTimeout. Before each new attempt it looks again with Get-ServicePrincipal, since a call that reported an error may still have done its work: no duplicate is ever created. The result has the Status Created.
 
 Running the command again is safe: it writes only what is missing.
 
@@ -31,7 +31,7 @@ The name Exchange Online shows for the service principal (New-ServicePrincipal -
 It is used only when the service principal is registered: one Exchange already has keeps its name, and the result shows that name.
 '@
         TimeoutSeconds = @'
-How long, in seconds, to keep trying while Exchange Online does not know the new service principal yet (Exchange answers that it "could not be found in Azure Active Directory"). 300 by default; 1 to 3600. When the time is up, the command fails with the ErrorId ExchangeReplicationTimeout.
+How long, in seconds, to keep trying while Exchange Online does not know the new service principal yet (Exchange answers that it "could not be found in Azure Active Directory", or "couldn't be found on '<domain controller>'" naming it). 300 by default; 1 to 3600. When the time is up, the command fails with the ErrorId ExchangeReplicationTimeout.
 
 The wait for the service principal to be readable in Entra ID (step 1 in the description) is limited to this value or 60 seconds, whichever is less. Replication right after Grant-DropzoneExoPermission created the service principal can take several minutes; give a larger value then. Ctrl+C stops the wait.
 '@
@@ -67,7 +67,7 @@ ServicePrincipalNotFound: the app has no service principal (Enterprise applicati
 
 ExchangeServicePrincipalMismatch: Exchange Online has a service principal for the app with another object id, probably the app registration's. Nothing was changed. The message names it: remove it with Remove-ServicePrincipal -Identity <that ObjectId>, then run the command again.
 
-ExchangeReplicationTimeout: Exchange kept answering that the service principal could not be found in Azure Active Directory for -TimeoutSeconds. Entra ID can take several minutes to replicate a new service principal to Exchange Online: wait, then run the command again, or give a larger -TimeoutSeconds.
+ExchangeReplicationTimeout: Exchange kept answering that the service principal could not be found (in Azure Active Directory, or on a domain controller) for -TimeoutSeconds. Entra ID can take several minutes to replicate a new service principal to Exchange Online: wait, then run the command again, or give a larger -TimeoutSeconds.
 
 ExchangeCommandFailed: an Exchange Online cmdlet reported an error. The message names the cmdlet (its error target too) and keeps Exchange's own message. -Verbose shows every Exchange call the command makes.
 
@@ -114,7 +114,7 @@ $app | Grant-DropzoneExoPermission
 $app | New-DropzoneExoServicePrincipal -TimeoutSeconds 900
 '@
             Remarks = @'
-A service principal created a moment ago takes a while to reach Exchange Online, which meanwhile answers that it "could not be found in Azure Active Directory". The command retries, with a progress bar, for up to 15 minutes here instead of the default 5, looking before each attempt so that it never registers the app twice. If the time runs out (ErrorId ExchangeReplicationTimeout), run the same command again later.
+A service principal created a moment ago takes a while to reach Exchange Online, which meanwhile answers that it "could not be found in Azure Active Directory" (or "couldn't be found on '<domain controller>'"). The command retries, with a progress bar, for up to 15 minutes here instead of the default 5, looking before each attempt so that it never registers the app twice. If the time runs out (ErrorId ExchangeReplicationTimeout), run the same command again later.
 '@
         }
         @{

@@ -40,6 +40,13 @@ function Invoke-FakeExoCommand {
         'connection-id'       = $script:Connection.ConnectionId
         Accept                = 'application/json'
     }
+    # Each real cmdlet is a REST round trip of about half a second to a second and a half, far more
+    # than a Graph call (issue 12): $env:DROPZONE_FAKE_EXO_LATENCY_MS adds that time to every call
+    # that reaches the service (Get-ConnectionInformation is local and never waits).
+    $latency = 0
+    if ([int]::TryParse([string]$env:DROPZONE_FAKE_EXO_LATENCY_MS, [ref]$latency) -and $latency -gt 0) {
+        Start-Sleep -Milliseconds $latency
+    }
     try {
         $response = Invoke-WebRequest -Uri $uri -Method Post -Body $body -ContentType 'application/json; charset=utf-8' -Headers $headers -SkipHttpErrorCheck -UseBasicParsing -Verbose:$false -Debug:$false
     }

@@ -19,7 +19,11 @@ namespace TenantEmulator;
 //   DELETE /_emulator/exchange/faults
 //   GET    /_emulator/exchange/state    the exchange section
 //   POST   /_emulator/exchange/options  {"unknownIdentity":"all"|"error","duplicateRoleAssignment":"create"|"error",
-//                                        "appRoles":"any"|"applicationOnly"}  merged into exchange.options
+//                                        "appRoles":"any"|"applicationOnly","assigneeShownAs":"objectId"|"displayName",
+//                                        "defaultAssignmentName":"roleObjectId"|"roleDisplayName",
+//                                        "replicationError":"azureAd"|"objectNotFound",
+//                                        "replicationLagAt":"newServicePrincipal"|"newManagementRoleAssignment"}
+//                                        merged into exchange.options (ExchangeCmdlets.Options says why each exists)
 public static class ExchangeAdminApi
 {
     public static void Map(WebApplication app, EmulatorStore store)
@@ -58,7 +62,9 @@ public static class ExchangeAdminApi
                         return Error(new ExchangeError("Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException",
                             $"The organization '{organization}' couldn't be found.", 404, "Ex404000"));
                 }
-                var fault = faults.Take(cmdlet, parameters);
+                JsonObject options;
+                lock (store.Gate) options = new JsonObject { ["options"] = store.Exchange["options"]?.DeepClone() };
+                var fault = faults.Take(cmdlet, parameters, options);
                 if (fault is not null) return Error(fault);
                 JsonArray value;
                 lock (store.Gate) value = ExchangeCmdlets.Invoke(store, cmdlet, parameters);
@@ -112,12 +118,7 @@ public static class ExchangeAdminApi
             {
                 return Results.Json(new JsonObject { ["error"] = e.Message }, EmulatorStore.Json, statusCode: 400);
             }
-            var allowed = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
-            {
-                ["unknownIdentity"] = ["all", "error"],
-                ["duplicateRoleAssignment"] = ["create", "error"],
-                ["appRoles"] = ["any", "applicationOnly"],
-            };
+            var allowed = ExchangeCmdlets.Options;
             foreach (var (key, value) in body)
             {
                 if (!allowed.TryGetValue(key, out var values))

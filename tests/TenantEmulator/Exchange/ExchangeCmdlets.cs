@@ -13,9 +13,15 @@ namespace TenantEmulator;
 ///   "roles":   [ "Transport Hygiene", ... ]            (optional; DefaultRoles when absent)
 ///   "options": { "unknownIdentity": "all" | "error",
 ///                "duplicateRoleAssignment": "create" | "error",
-///                "appRoles": "any" | "applicationOnly" }
+///                "appRoles": "any" | "applicationOnly",
+///                "assigneeShownAs": "objectId" | "displayName",
+///                "defaultAssignmentName": "roleObjectId" | "roleDisplayName",
+///                "replicationError": "azureAd" | "objectNotFound",
+///                "replicationLagAt": "newServicePrincipal" | "newManagementRoleAssignment" }
 /// }
 /// </code>
+/// A role assignment's stored "roleAssigneeName" is the assignee's identity: for a service principal
+/// its objectId; what Get-/New-ManagementRoleAssignment show for it follows "assigneeShownAs".
 /// Outputs use the Exchange property names (PascalCase). Every method runs under store.Gate.
 /// </summary>
 public static class ExchangeCmdlets
@@ -51,7 +57,7 @@ public static class ExchangeCmdlets
             "new-serviceprincipal" => NewServicePrincipal(store, exchange, p, org),
             "get-serviceprincipal" => GetServicePrincipal(exchange, p, org),
             "remove-serviceprincipal" => RemoveServicePrincipal(exchange, p),
-            "new-managementroleassignment" => NewRoleAssignment(exchange, p),
+            "new-managementroleassignment" => NewRoleAssignment(store, exchange, p),
             "get-managementroleassignment" => GetRoleAssignment(exchange, p),
             "remove-managementroleassignment" => RemoveRoleAssignment(exchange, p),
             _ => throw new ExchangeError(ExchangeError.CommandNotFoundType,
@@ -61,6 +67,44 @@ public static class ExchangeCmdlets
 
     public static string Option(JsonObject exchange, string name, string fallback) =>
         (exchange["options"] as JsonObject)?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : fallback;
+
+    /// <summary>
+    /// The options and their values, the first being the default. Each covers a behaviour no public
+    /// source settles (/work/shared/reference/graph-and-exchange.md, "Exchange Online PowerShell"), so
+    /// the module's tests run under every value.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Options = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
+    {
+        // The reference's caution on -Identity: "$null or a non-existent value ... returns *all* objects".
+        ["unknownIdentity"] = ["all", "error"],
+        // What a second assignment of the same role to the same assignee does: UNCONFIRMED.
+        ["duplicateRoleAssignment"] = ["create", "error"],
+        // New-ManagementRoleAssignment.md, -Role: with -App "you can only specify application roles";
+        // the vendor procedure assigns "Transport Hygiene" to an app all the same.
+        ["appRoles"] = ["any", "applicationOnly"],
+        // What RoleAssignee/RoleAssigneeName show for a service principal: UNCONFIRMED. Field scripts
+        // compare RoleAssigneeName with the service principal's ObjectId (a tutorial's "Check
+        // progress": $_.RoleAssigneeName -eq "$($sp.ObjectId)") or with its DisplayName
+        // (ehlo-pl/EXORBACforAppManagement); Microsoft365DSC reads App from RoleAssignee.
+        ["assigneeShownAs"] = ["objectId", "displayName"],
+        // The Name Exchange makes up when -Name is omitted ("a name is created automatically",
+        // New-ManagementRoleAssignment.md): UNCONFIRMED. Exchange names other assignments
+        // "<Role>-<assignee name>" (e.g. the seeded "Transport Hygiene-Organization Management";
+        // on-premises partner-application scripts build "{role}-{user.Name}"); which name of a
+        // service principal goes there is unknown: its ObjectId or its DisplayName.
+        ["defaultAssignmentName"] = ["roleObjectId", "roleDisplayName"],
+        // How a service principal the directory has not replicated yet is reported: the invented
+        // "could not be found in Azure Active Directory", or Exchange's usual not-found text "The
+        // operation couldn't be performed because object '<id>' couldn't be found on '<DC>'."
+        // (ManagementObjectNotFoundException). UNCONFIRMED.
+        ["replicationError"] = ["azureAd", "objectNotFound"],
+        // Which cmdlet checks the directory: New-ServicePrincipal (the reference: "Exchange refuses
+        // an object id that is not in the directory"), or only New-ManagementRoleAssignment
+        // (New-ServicePrincipal "does not validate its values", michev.info post 4027). UNCONFIRMED.
+        ["replicationLagAt"] = ["newServicePrincipal", "newManagementRoleAssignment"],
+    };
+
+    public static string Option(JsonObject exchange, string name) => Option(exchange, name, Options[name][0]);
 
     // ----- service principals ---------------------------------------------------------------------
 
@@ -81,29 +125,28 @@ public static class ExchangeCmdlets
         if (!Guid.TryParse(objectId, out _))
             throw ExchangeError.Argument($"The ObjectId '{objectId}' isn't a valid GUID.");
 
-        // Exchange refuses an object id that is not a service principal of that AppId in Entra ID
-        // (the app registration's object id is NOT one).
+        // With replicationLagAt = newServicePrincipal, Exchange refuses an object id that is not a
+        // service principal of that AppId in Entra ID (the app registration's object id is NOT one);
+        // otherwise New-ServicePrincipal takes the values as given and New-ManagementRoleAssignment
+        // is where the directory is consulted.
         var directorySp = store.Collection("servicePrincipals").OfType<JsonObject>()
             .FirstOrDefault(sp => Same((string?)sp["id"], objectId));
-        if (directorySp is null)
+        if (Option(exchange, "replicationLagAt") == "newServicePrincipal")
         {
-            var isApplication = store.Collection("applications").OfType<JsonObject>().Any(a => Same((string?)a["id"], objectId));
-            throw new ExchangeError(ExchangeError.DirectoryObjectNotFoundType,
-                $"The service principal with ObjectId '{objectId}' could not be found in Azure Active Directory."
-                + (isApplication ? " The ObjectId is the object id of an application registration, not of its service principal (Enterprise application)." : ""),
-                code: "Ex9A1C7E");
+            if (directorySp is null)
+            {
+                var isApplication = store.Collection("applications").OfType<JsonObject>().Any(a => Same((string?)a["id"], objectId));
+                var error = ExchangeFaults.ReplicationError(exchange, objectId, appId);
+                throw isApplication
+                    ? new ExchangeError(error.TypeName, error.Message + " The ObjectId is the object id of an application registration, not of its service principal (Enterprise application).", error.Status, error.Code)
+                    : error;
+            }
+            // A service principal just created through Graph that reads do not see yet (the emulator's
+            // replication delay, /_emulator/replication) is not seen by Exchange either; the lookup counts as a read.
+            ConsumeInvisibleRead(store, exchange, objectId, appId);
+            if (!Same((string?)directorySp["appId"], appId))
+                throw ExchangeError.Argument($"The AppId '{appId}' doesn't match the AppId '{(string?)directorySp["appId"]}' of the service principal with ObjectId '{objectId}' in Azure Active Directory.");
         }
-        // A service principal just created through Graph that reads do not see yet (the emulator's
-        // replication delay, /_emulator/replication) is not seen by Exchange either; the lookup counts as a read.
-        if (store.IsReplicating(objectId)) throw ExchangeFaults.ReplicationError(objectId, appId);
-        if (store.InvisibleServicePrincipals.TryGetValue(objectId, out var remaining))
-        {
-            if (remaining <= 1) store.InvisibleServicePrincipals.Remove(objectId);
-            else store.InvisibleServicePrincipals[objectId] = remaining - 1;
-            throw ExchangeFaults.ReplicationError(objectId, appId);
-        }
-        if (!Same((string?)directorySp["appId"], appId))
-            throw ExchangeError.Argument($"The AppId '{appId}' doesn't match the AppId '{(string?)directorySp["appId"]}' of the service principal with ObjectId '{objectId}' in Azure Active Directory.");
 
         var list = StoreOf(exchange, "servicePrincipals");
         var existing = list.OfType<JsonObject>().FirstOrDefault(sp => Same((string?)sp["appId"], appId) || Same((string?)sp["objectId"], objectId));
@@ -115,11 +158,24 @@ public static class ExchangeCmdlets
         {
             ["objectId"] = objectId.ToLowerInvariant(),
             ["appId"] = appId.ToLowerInvariant(),
-            ["displayName"] = ExchangeParameters.String(p, "DisplayName") ?? (string?)directorySp["displayName"] ?? "",
+            ["displayName"] = ExchangeParameters.String(p, "DisplayName") ?? (string?)directorySp?["displayName"] ?? "",
             ["whenCreatedUtc"] = Now(),
         };
         list.Add(created);
         return [ServicePrincipalOutput(created, org)];
+    }
+
+    /// <summary>
+    /// A directory read of a service principal still under the emulator's replication delay (in
+    /// reads, or in time: /_emulator/replication) fails, using up one invisible read.
+    /// </summary>
+    private static void ConsumeInvisibleRead(EmulatorStore store, JsonObject exchange, string objectId, string appId)
+    {
+        if (store.IsReplicating(objectId)) throw ExchangeFaults.ReplicationError(exchange, objectId, appId);
+        if (!store.InvisibleServicePrincipals.TryGetValue(objectId, out var remaining)) return;
+        if (remaining <= 1) store.InvisibleServicePrincipals.Remove(objectId);
+        else store.InvisibleServicePrincipals[objectId] = remaining - 1;
+        throw ExchangeFaults.ReplicationError(exchange, objectId, appId);
     }
 
     private static JsonArray GetServicePrincipal(JsonObject exchange, JsonObject p, string org)
@@ -188,7 +244,7 @@ public static class ExchangeCmdlets
 
     // ----- role assignments -----------------------------------------------------------------------
 
-    private static JsonArray NewRoleAssignment(JsonObject exchange, JsonObject p)
+    private static JsonArray NewRoleAssignment(EmulatorStore store, JsonObject exchange, JsonObject p)
     {
         foreach (var other in new[] { "User", "SecurityGroup", "Policy", "Computer" })
             if (ExchangeParameters.Has(p, other))
@@ -201,6 +257,13 @@ public static class ExchangeCmdlets
         var role = ResolveRole(exchange, roleArg);
         var sp = ResolveServicePrincipal(exchange, app);
         var assignee = (string)sp["objectId"]!;
+        if (Option(exchange, "replicationLagAt") == "newManagementRoleAssignment")
+        {
+            // Here (not at New-ServicePrincipal) Exchange looks the service principal up in the directory.
+            var inDirectory = store.Collection("servicePrincipals").OfType<JsonObject>().Any(d => Same((string?)d["id"], assignee));
+            if (!inDirectory) throw ExchangeFaults.ReplicationError(exchange, app, "");
+            ConsumeInvisibleRead(store, exchange, assignee, "");
+        }
 
         // UNCONFIRMED: the reference says that with -App "you can only specify application roles";
         // the vendor procedure assigns "Transport Hygiene" to an app. Default: accept any known role.
@@ -226,7 +289,8 @@ public static class ExchangeCmdlets
         }
         else
         {
-            name = GenerateName(list, $"{role}-{assignee}");
+            var assigneeName = Option(exchange, "defaultAssignmentName") == "roleDisplayName" ? (string?)sp["displayName"] ?? assignee : assignee;
+            name = GenerateName(list, $"{role}-{assigneeName}");
         }
 
         var created = new JsonObject
@@ -245,12 +309,11 @@ public static class ExchangeCmdlets
             ["whenCreatedUtc"] = Now(),
         };
         list.Add(created);
-        return [RoleAssignmentOutput(created)];
+        return [RoleAssignmentOutput(exchange, created)];
     }
 
-    // UNCONFIRMED: Exchange's generated name. It names on-premises assignments "<Role>-<assignee>";
-    // here the assignee is the service principal's ObjectId, cut to fit 64 characters, with a
-    // number appended when the name is taken.
+    // UNCONFIRMED: Exchange's generated name (option defaultAssignmentName): "<Role>-<assignee>", cut
+    // to fit 64 characters, with a number appended when the name is taken.
     private static string GenerateName(JsonArray list, string baseName)
     {
         bool Taken(string n) => list.OfType<JsonObject>().Any(a => Same((string?)a["name"], n));
@@ -327,7 +390,7 @@ public static class ExchangeCmdlets
             var value = ExchangeParameters.String(p, param);
             if (value is not null) result = result.Where(a => Same((string?)a[field], value));
         }
-        return Output(result, RoleAssignmentOutput);
+        return Output(result, a => RoleAssignmentOutput(exchange, a));
     }
 
     private static JsonArray RemoveRoleAssignment(JsonObject exchange, JsonObject p)
@@ -341,19 +404,26 @@ public static class ExchangeCmdlets
         return [];
     }
 
-    private static JsonObject RoleAssignmentOutput(JsonObject a)
+    private static JsonObject RoleAssignmentOutput(JsonObject exchange, JsonObject a)
     {
         var delegating = (bool?)a["delegating"] ?? false;
         var name = (string?)a["name"];
+        var type = (string?)a["roleAssigneeType"] ?? "ServicePrincipal";
+        var assignee = (string?)a["roleAssigneeName"];
+        if (Same(type, "ServicePrincipal") && Option(exchange, "assigneeShownAs") == "displayName")
+        {
+            var sp = StoreOf(exchange, "servicePrincipals").OfType<JsonObject>().FirstOrDefault(s => Same((string?)s["objectId"], assignee));
+            if (sp is not null && !string.IsNullOrEmpty((string?)sp["displayName"])) assignee = (string?)sp["displayName"];
+        }
         return new JsonObject
         {
             ["Name"] = name,
             ["Identity"] = name,
             ["Id"] = name,
             ["Role"] = (string?)a["role"],
-            ["RoleAssignee"] = (string?)a["roleAssigneeName"],
-            ["RoleAssigneeName"] = (string?)a["roleAssigneeName"],
-            ["RoleAssigneeType"] = (string?)a["roleAssigneeType"] ?? "ServicePrincipal",
+            ["RoleAssignee"] = assignee,
+            ["RoleAssigneeName"] = assignee,
+            ["RoleAssigneeType"] = type,
             ["AssignmentMethod"] = (string?)a["assignmentMethod"] ?? "Direct",
             ["EffectiveUserName"] = "All Group Members",
             ["Enabled"] = (bool?)a["enabled"] ?? true,

@@ -6,7 +6,8 @@ namespace TenantEmulator;
 /// Faults queued by tests through POST /_emulator/exchange/faults. Each fault names a cmdlet
 /// ("*" = any) and fails the next <c>count</c> calls of it, oldest fault first.
 /// kind "replication": the "not yet in Entra ID" error a freshly created service principal
-/// gives (New-ServicePrincipal; also usable for New-ManagementRoleAssignment).
+/// gives, in the wording of the option "replicationError" (any cmdlet; it names the -ObjectId,
+/// -ServiceId or -App value).
 /// kind "error": a generic error with the given message, exception type and HTTP status.
 /// </summary>
 public sealed class ExchangeFaults
@@ -56,7 +57,7 @@ public sealed class ExchangeFaults
     }
 
     /// <summary>If a fault is queued for this cmdlet, consumes one use of it and returns the error to answer with.</summary>
-    public ExchangeError? Take(string cmdletName, JsonObject parameters)
+    public ExchangeError? Take(string cmdletName, JsonObject parameters, JsonObject exchange)
     {
         Fault? fault;
         lock (_gate)
@@ -70,7 +71,7 @@ public sealed class ExchangeFaults
             var objectId = ExchangeParameters.String(parameters, "ObjectId") ?? ExchangeParameters.String(parameters, "ServiceId")
                 ?? ExchangeParameters.String(parameters, "App") ?? "";
             var appId = ExchangeParameters.String(parameters, "AppId") ?? "";
-            var error = ReplicationError(objectId, appId);
+            var error = ReplicationError(exchange, objectId, appId);
             return new ExchangeError(fault.ExceptionType ?? error.TypeName, fault.Message ?? error.Message, fault.Status, error.Code);
         }
         return new ExchangeError(fault.ExceptionType ?? "Microsoft.Exchange.Configuration.Tasks.TaskException",
@@ -78,14 +79,19 @@ public sealed class ExchangeFaults
     }
 
     /// <summary>
-    /// The error of a service principal that Exchange cannot find (yet) in Entra ID.
-    /// UNCONFIRMED wording: no public capture of the real message was found.
+    /// The error of a service principal that Exchange cannot find (yet) in Entra ID, in the wording
+    /// the option "replicationError" chooses. Neither is confirmed for this case:
+    /// "objectNotFound" is Exchange's usual not-found text (ManagementObjectNotFoundException, as
+    /// Remove-*/Get-* -Identity answer it); "azureAd" is an invented one no public capture shows.
+    /// Either names the object it looked for: the -ObjectId, or the -App value.
     /// </summary>
-    public static ExchangeError ReplicationError(string objectId, string appId) =>
-        new(ExchangeError.DirectoryObjectNotFoundType,
-            $"The service principal with ObjectId '{objectId}'" + (appId.Length > 0 ? $" and AppId '{appId}'" : "")
-            + " could not be found in Azure Active Directory. If it was created recently, wait for directory replication and try again.",
-            400, "Ex9A1C7E");
+    public static ExchangeError ReplicationError(JsonObject exchange, string objectId, string appId) =>
+        ExchangeCmdlets.Option(exchange, "replicationError") == "objectNotFound"
+            ? ExchangeError.NotFound(objectId)
+            : new(ExchangeError.DirectoryObjectNotFoundType,
+                $"The service principal with ObjectId '{objectId}'" + (appId.Length > 0 ? $" and AppId '{appId}'" : "")
+                + " could not be found in Azure Active Directory. If it was created recently, wait for directory replication and try again.",
+                400, "Ex9A1C7E");
 
     private static JsonObject Describe(Fault f) => new()
     {

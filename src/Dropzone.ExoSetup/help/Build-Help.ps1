@@ -294,13 +294,6 @@ function Get-BlockText($Blocks) {
 #endregion
 
 #region Cmdlet markdown: parse and check
-function Get-PipelineText($Entries) {
-    $ways = @()
-    if ($Entries | Where-Object FromPipelineByName) { $ways += 'ByPropertyName' }
-    if ($Entries | Where-Object FromPipeline) { $ways += 'ByValue' }
-    if ($ways) { "True ($($ways -join ', '))" } else { 'False' }
-}
-
 # Parameter sets as Get-Help lists them: the default first, then in declared order.
 function Get-OrderedSets($Command) {
     $all = @($Command.Sets)
@@ -668,7 +661,7 @@ function Write-Command([System.Xml.XmlWriter] $Writer, $Command, [hashtable] $So
 
     # Syntax: one item per parameter set, the default set first; positional parameters in order,
     # then mandatory ones, then the rest; WhatIf and Confirm last, as PowerShell shows them.
-    $sets = @($Command.Sets | Sort-Object { -not $_.IsDefault }, { [array]::IndexOf(@($Command.Sets), $_) })
+    $sets = Get-OrderedSets $Command
     $Writer.WriteStartElement('syntax', $NsCommand)
     foreach ($set in $sets) {
         $Writer.WriteStartElement('syntaxItem', $NsCommand)

@@ -153,9 +153,9 @@ function Invoke-Build {
     Copy-Item (Join-Path $Root 'src/Dropzone.ExoSetup/Dropzone.ExoSetup.format.ps1xml') $ModuleOut
     foreach ($file in $ShippedDependencies) { Copy-Item (Join-Path $enginePublish $file) $dependencies }
     Copy-Item (Join-Path $enginePublish 'Dropzone.ExoSetup.Engine.pdb') $dependencies
-    # MAML help and the about topic, generated from src/Dropzone.ExoSetup/help; fails on any gap.
+    # MAML help and the about topic, compiled from the platyPS markdown in docs/; fails on any gap.
     & (Join-Path $Root 'src/Dropzone.ExoSetup/help/Build-Help.ps1') -ModulePath $ModuleOut `
-        -SourceDirectory (Join-Path $Root 'src/Dropzone.ExoSetup/help') -OutputDirectory (Join-Path $ModuleOut 'en-US')
+        -SourceDirectory (Join-Path $Root 'docs') -OutputDirectory (Join-Path $ModuleOut 'en-US')
     Write-Host "Module assembled in $ModuleOut ($($ShippedDependencies.Count) dependencies)." -ForegroundColor Green
 }
 

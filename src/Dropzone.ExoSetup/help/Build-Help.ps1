@@ -1,40 +1,59 @@
 #Requires -Version 7.4
 <#
 .SYNOPSIS
-Generates the module's MAML help (en-US/<assembly>-Help.xml) and about topics from the help sources.
+Compiles the module's help from platyPS markdown (docs/*.md) to MAML (en-US/<assembly>-Help.xml) and about topics (.help.txt).
 
 .DESCRIPTION
-The help source of each cmdlet is src/Dropzone.ExoSetup/help/<Verb-Noun>.help.psd1: synopsis,
-description, one description per parameter, examples, notes and related links. Everything the
-cmdlet itself knows (parameter sets, types, Mandatory, Position, pipeline input, aliases, default
-values, enum values, OutputType) is read from the built module, so it can never drift from the code.
+The help of each cmdlet is docs/<Verb-Noun>.md in the platyPS schema 2.0.0 (the format of
+PowerShell/platyPS and of the Microsoft.Graph and PnP modules' docs): front matter, # Name,
+## SYNOPSIS, ## SYNTAX, ## DESCRIPTION, ## EXAMPLES (### Example N: title, a ```powershell block,
+remarks), ## PARAMETERS (### -Name, its description, one ```yaml block per distinct set of
+Required/Position/pipeline input), ## INPUTS, ## OUTPUTS, ## NOTES and ## RELATED LINKS. The about
+topic is docs/about_<Module>.md: # about_Name, ## Short description, ## Long description and further
+## sections (### for a term and its definition).
 
-The built module is imported in a child pwsh process: this session loads none of its assemblies.
+Text is plain text, as Get-Help shows it: paragraphs are separated by blank lines and keep their line
+breaks; a backslash escapes markdown's punctuation (\< \> \[ \] \* \_ \` \\), as platyPS writes it.
+A link to another help topic is written [Name](Name.md).
 
-The build fails (this script throws) when help is missing or stale:
-  - an exported command has no <Name>.help.psd1, or a source file has no exported command;
-  - no Synopsis or Description;
-  - a parameter (other than the common parameters) has no description;
-  - a source file describes a parameter the command does not have;
-  - fewer than two examples, or an example without Code or Remarks;
+This is the one place that decides whether the help is complete. The build fails (this script
+throws, listing every problem) when:
+  - an exported command has no <Name>.md, or a <Name>.md has no exported command;
+  - a file does not follow the schema (front matter, title, the sections above, nothing else);
+  - the synopsis or description is empty;
+  - a parameter has no section or no description, or a section names a parameter the command lacks;
+  - a parameter's yaml or the SYNTAX differs from what the built cmdlet says (the message gives the
+    text to paste), so the markdown never drifts from the code;
+  - fewer than two examples, or an example without code or remarks;
   - no related link;
-  - there is no about topic, or an about topic does not start with TOPIC or lacks SHORT DESCRIPTION / LONG DESCRIPTION.
-Every problem is listed, not just the first one.
+  - there is no about topic, or it lacks its title, Short description or Long description.
+With -ValidateOnly it writes nothing and returns the problems and the parsed help instead.
 
-About topics (about_*.help.txt) are copied to the output directory. A line holding only
-{{CommandsInThisVersion}} is replaced by the exported commands and their synopses.
+Parameter metadata in the MAML (types, sets, Mandatory, Position, pipeline input, aliases, default
+values, enum values, OutputType) is read from the built module, imported in a child pwsh process
+(this session loads none of its assemblies); the yaml check above keeps the markdown equal to it.
+
+About topics become <ModulePath>/en-US/about_*.help.txt: TOPIC and the name, each ## heading upper
+case at column 0, text indented by 4 (by 8 under a ### term) and wrapped at 80 columns, code blocks
+indented by 4. A paragraph holding only {{CommandsInThisVersion}} becomes the exported commands
+and their synopses.
 
 .EXAMPLE
-./src/Dropzone.ExoSetup/help/Build-Help.ps1 -ModulePath ./out/Dropzone.ExoSetup -SourceDirectory ./src/Dropzone.ExoSetup/help -OutputDirectory ./out/Dropzone.ExoSetup/en-US
+./src/Dropzone.ExoSetup/help/Build-Help.ps1 -ModulePath ./out/Dropzone.ExoSetup -SourceDirectory ./docs -OutputDirectory ./out/Dropzone.ExoSetup/en-US
+
+.EXAMPLE
+(./src/Dropzone.ExoSetup/help/Build-Help.ps1 -ModulePath ./out/Dropzone.ExoSetup -SourceDirectory ./docs -ValidateOnly).Problems
 #>
 [CmdletBinding()]
 param(
     # The assembled module folder (holds the manifest).
     [Parameter(Mandatory)][string] $ModulePath,
-    # The folder with the <Verb-Noun>.help.psd1 files and about_*.help.txt topics.
+    # The folder with the <Verb-Noun>.md files and about_*.md topics.
     [Parameter(Mandatory)][string] $SourceDirectory,
     # Where the MAML file and about topics go, normally <ModulePath>/en-US.
-    [Parameter(Mandatory)][string] $OutputDirectory
+    [string] $OutputDirectory,
+    # Check only: write nothing, return @{ Problems; Commands; AboutTopics } instead of throwing.
+    [switch] $ValidateOnly
 )
 
 Set-StrictMode -Version Latest
@@ -42,20 +61,20 @@ $ErrorActionPreference = 'Stop'
 
 $ModulePath = (Resolve-Path -LiteralPath $ModulePath).Path
 $SourceDirectory = (Resolve-Path -LiteralPath $SourceDirectory).Path
-$OutputDirectory = [IO.Path]::GetFullPath($OutputDirectory, (Get-Location -PSProvider FileSystem).Path)
+if (-not $ValidateOnly) {
+    if (-not $OutputDirectory) { throw 'Build-Help: -OutputDirectory is required unless -ValidateOnly is given.' }
+    $OutputDirectory = [IO.Path]::GetFullPath($OutputDirectory, (Get-Location -PSProvider FileSystem).Path)
+}
 
 $NsMaml = 'http://schemas.microsoft.com/maml/2004/10'
 $NsCommand = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
 $NsDev = 'http://schemas.microsoft.com/maml/dev/2004/10'
 $NsMSHelp = 'http://msdn.microsoft.com/mshelp'
-$SourceKeys = 'Synopsis', 'Description', 'Parameters', 'Inputs', 'Outputs', 'Notes', 'Examples', 'Links'
 $CommandListPlaceholder = '{{CommandsInThisVersion}}'
-
-# WhatIf and Confirm are the same on every command: their help is written here unless a source overrides it.
-$StandardParameterHelp = @{
-    WhatIf  = 'Shows what would happen if the cmdlet runs. The cmdlet is not run.'
-    Confirm = 'Prompts you for confirmation before running the cmdlet.'
-}
+$AboutWidth = 80
+$Fence = '```'
+# The level-2 sections of a cmdlet's markdown, in platyPS's order.
+$CmdletSections = 'SYNOPSIS', 'SYNTAX', 'DESCRIPTION', 'EXAMPLES', 'PARAMETERS', 'INPUTS', 'OUTPUTS', 'NOTES', 'RELATED LINKS'
 
 #region Command metadata, read in a child pwsh
 # Runs in the child: imports the module and writes what Get-Command knows about each exported
@@ -122,6 +141,7 @@ $MetadataScript = {
             [ordered]@{
                 Name       = $set.Name
                 IsDefault  = $set.IsDefault
+                Syntax     = "$($command.Name) $set"
                 Parameters = @(foreach ($p in $set.Parameters) {
                     if ($p.Name -in $common) { continue }
                     [ordered]@{
@@ -192,53 +212,354 @@ function Split-Paragraph([string] $Text) {
 }
 
 function Test-Text($Value) { $Value -is [string] -and $Value.Trim().Length -gt 0 }
+
+# Markdown's backslash escapes (a backslash before ASCII punctuation) back to the plain character.
+function ConvertFrom-MarkdownEscape([string] $Text) {
+    [regex]::Replace($Text, '\\([!-/:-@\[-`{-~])', '$1')
+}
+
+# Greedy word wrap of one line to $Width columns; continuation lines get the line's own indentation.
+function Format-Wrapped([string] $Line, [int] $Width) {
+    $indent = $Line.Length - $Line.TrimStart(' ').Length
+    if ($Line.Length -le $Width) { return $Line }
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $current = ''
+    foreach ($word in $Line.Trim().Split(' ', [StringSplitOptions]::RemoveEmptyEntries)) {
+        if ($current -and ($indent + $current.Length + 1 + $word.Length) -gt $Width) { $lines.Add((' ' * $indent) + $current); $current = $word }
+        else { $current = if ($current) { "$current $word" } else { $word } }
+    }
+    $lines.Add((' ' * $indent) + $current)
+    $lines.ToArray()
+}
 #endregion
 
-#region Validation
-function Test-HelpSource {
-    param($Command, [hashtable] $Source, [string] $File)
-    $problems = [System.Collections.Generic.List[string]]::new()
-    $name = $Command.Name
-    foreach ($key in $Source.Keys) {
-        if ($key -notin $SourceKeys) { $problems.Add("${name}: unknown key '$key' in $File (allowed: $($SourceKeys -join ', '))") }
-    }
-    if (-not (Test-Text $Source['Synopsis'])) { $problems.Add("${name}: no Synopsis in $File") }
-    if (-not (Test-Text $Source['Description'])) { $problems.Add("${name}: no Description in $File") }
-
-    $described = if ($Source['Parameters'] -is [hashtable]) { $Source['Parameters'] } else { @{} }
-    if ($null -ne $Source['Parameters'] -and $Source['Parameters'] -isnot [hashtable]) {
-        $problems.Add("${name}: Parameters in $File must be a hashtable of name = 'description'")
-    }
-    $actual = @($Command.Parameters | ForEach-Object Name)
-    foreach ($p in $actual) {
-        if ($StandardParameterHelp.ContainsKey($p)) { continue }
-        if (-not (Test-Text $described[$p])) { $problems.Add("${name}: the parameter -$p has no description in $File") }
-    }
-    foreach ($p in $described.Keys) {
-        if ($p -notin $actual) { $problems.Add("${name}: $File describes -$p, which the command does not have (stale help)") }
-    }
-
-    $examples = @($Source['Examples'] | Where-Object { $null -ne $_ })
-    if ($examples.Count -lt 2) { $problems.Add("${name}: $($examples.Count) example(s) in $File, at least 2 are required") }
+#region Markdown reading
+# A markdown file as front matter and a flat list of blocks: Heading (Level, Text), Code (Language,
+# Text, verbatim) and Paragraph (Lines, still escaped). Enough of CommonMark for the platyPS schema.
+function Read-Markdown([string] $Path) {
+    $lines = @((Get-Content -LiteralPath $Path -Raw) -replace "`r`n", "`n" -split "`n")
+    $front = [ordered]@{}
+    $hasFront = $false
     $i = 0
-    foreach ($example in $examples) {
-        $i++
-        if ($example -isnot [hashtable]) { $problems.Add("${name}: example $i in $File is not a hashtable (@{ Title; Code; Remarks })"); continue }
-        if (-not (Test-Text $example['Code'])) { $problems.Add("${name}: example $i in $File has no Code") }
-        if (-not (Test-Text $example['Remarks'])) { $problems.Add("${name}: example $i in $File has no Remarks") }
-    }
-
-    $links = @($Source['Links'] | Where-Object { $null -ne $_ })
-    if ($links.Count -eq 0) { $problems.Add("${name}: no related Links in $File") }
-    foreach ($link in $links) {
-        if ($link -isnot [hashtable] -or -not (Test-Text $link['Text'])) { $problems.Add("${name}: a link in $File has no Text (@{ Text; Uri })") }
-    }
-    foreach ($key in 'Inputs', 'Outputs') {
-        foreach ($item in @($Source[$key] | Where-Object { $null -ne $_ })) {
-            if ($item -isnot [hashtable] -or -not (Test-Text $item['Type'])) { $problems.Add("${name}: an entry of $key in $File has no Type (@{ Type; Description })") }
+    if ($lines.Count -and $lines[0] -eq '---') {
+        $end = [array]::IndexOf($lines, '---', 1)
+        if ($end -gt 0) {
+            $hasFront = $true
+            foreach ($line in $lines[1..($end - 1)]) {
+                if (-not $line.Trim()) { continue }
+                $pair = $line.Split(':', 2)
+                $front[$pair[0].Trim()] = if ($pair.Count -gt 1) { $pair[1].Trim() } else { '' }
+            }
+            $i = $end + 1
         }
     }
-    $problems
+    $blocks = [System.Collections.Generic.List[object]]::new()
+    $paragraph = $null
+    while ($i -lt $lines.Count) {
+        $line = $lines[$i]
+        $fenceMatch = [regex]::Match($line, '^ {0,3}(```+|~~~+)\s*([\w-]*)\s*$')
+        $heading = [regex]::Match($line, '^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$')
+        if ($fenceMatch.Success) {
+            $paragraph = $null
+            $code = [System.Collections.Generic.List[string]]::new()
+            $i++
+            while ($i -lt $lines.Count -and $lines[$i].Trim() -ne $fenceMatch.Groups[1].Value) { $code.Add($lines[$i].TrimEnd()); $i++ }
+            $blocks.Add([pscustomobject]@{ Kind = 'Code'; Language = $fenceMatch.Groups[2].Value; Text = ($code -join "`n").Trim("`n"); Line = $i + 1 })
+        } elseif ($heading.Success) {
+            $paragraph = $null
+            $blocks.Add([pscustomobject]@{ Kind = 'Heading'; Level = $heading.Groups[1].Length; Text = (ConvertFrom-MarkdownEscape $heading.Groups[2].Value); Line = $i + 1 })
+        } elseif (-not $line.Trim()) {
+            $paragraph = $null
+        } else {
+            if (-not $paragraph) {
+                $paragraph = [pscustomobject]@{ Kind = 'Paragraph'; Lines = [System.Collections.Generic.List[string]]::new(); Line = $i + 1 }
+                $blocks.Add($paragraph)
+            }
+            $paragraph.Lines.Add($line.TrimEnd())
+        }
+        $i++
+    }
+    [pscustomobject]@{ HasFrontMatter = $hasFront; FrontMatter = $front; Blocks = $blocks }
+}
+
+# The plain text of paragraphs and code blocks, paragraphs separated by a blank line.
+function Get-BlockText($Blocks) {
+    $parts = foreach ($block in $Blocks) {
+        # Continuation lines keep their indentation (columns lined up in an example's output).
+        if ($block.Kind -eq 'Paragraph') { ConvertFrom-MarkdownEscape (($block.Lines -join "`n").Trim()) }
+        elseif ($block.Kind -eq 'Code') { $block.Text }
+    }
+    (@($parts) -join "`n`n")
+}
+#endregion
+
+#region Cmdlet markdown: parse and check
+# Parameter sets as Get-Help lists them: the default first, then in declared order.
+function Get-OrderedSets($Command) {
+    $all = @($Command.Sets)
+    @($all | Sort-Object { -not $_.IsDefault }, { [array]::IndexOf($all, $_) })
+}
+
+# The yaml blocks platyPS writes for a parameter, from the built cmdlet: one per distinct
+# (Required, Position, pipeline input), naming its parameter sets, or (All).
+function Get-ExpectedYaml($Command, $Parameter) {
+    $sets = Get-OrderedSets $Command
+    $groups = [System.Collections.Generic.List[object]]::new()
+    foreach ($set in $sets) {
+        $entry = $set.Parameters | Where-Object Name -EQ $Parameter.Name | Select-Object -First 1
+        if (-not $entry) { continue }
+        $key = '{0}|{1}|{2}' -f $entry.Mandatory, $entry.Position, (Get-PipelineText @($entry))
+        $group = $groups | Where-Object Key -EQ $key | Select-Object -First 1
+        if (-not $group) { $group = [pscustomobject]@{ Key = $key; Entry = $entry; Sets = [System.Collections.Generic.List[string]]::new() }; $groups.Add($group) }
+        $group.Sets.Add($set.Name)
+    }
+    foreach ($group in $groups) {
+        $setText = if ($sets.Count -eq 1 -or $group.Sets.Count -eq $sets.Count) { '(All)' } else { $group.Sets -join ', ' }
+        $yaml = @(
+            "Type: $($Parameter.TypeName)"
+            "Parameter Sets: $setText"
+            ("Aliases: $($Parameter.Aliases -join ', ')").TrimEnd()
+            if (@($Parameter.Values).Count) { "Accepted values: $($Parameter.Values -join ', ')" }
+            ''
+            "Required: $(if ($group.Entry.Mandatory) { 'True' } else { 'False' })"
+            "Position: $(if ($group.Entry.Position -ge 0) { $group.Entry.Position } else { 'Named' })"
+            "Default value: $(if ($null -ne $Parameter.Default) { $Parameter.Default } else { 'None' })"
+            "Accept pipeline input: $(Get-PipelineText @($group.Entry))"
+            "Accept wildcard characters: $(if ($Parameter.Globbing) { 'True' } else { 'False' })"
+        )
+        $yaml -join "`n"
+    }
+}
+
+# Yaml compared line by line, ignoring blank lines, spacing and case.
+function Format-YamlKey([string] $Yaml) {
+    (($Yaml -split "`n" | Where-Object { $_.Trim() } | ForEach-Object { ($_ -replace '\s+', ' ').Trim() }) -join "`n").ToLowerInvariant()
+}
+
+# Reads <Name>.md into the help source the MAML writer takes (Synopsis, Description, Parameters,
+# Inputs, Outputs, Notes, Examples, Links) and lists every way it falls short of the schema or of
+# the built command.
+function Read-CmdletHelp([string] $Path, $Command, [string] $ModuleName, [string] $HelpFile) {
+    $file = Split-Path -Leaf $Path
+    $name = $Command.Name
+    $problems = [System.Collections.Generic.List[string]]::new()
+    $markdown = Read-Markdown $Path
+
+    if (-not $markdown.HasFrontMatter) { $problems.Add("${name}: $file does not start with the front matter (--- ... ---)") }
+    else {
+        $expectedFront = [ordered]@{ 'external help file' = $HelpFile; 'Module Name' = $ModuleName; 'schema' = '2.0.0' }
+        foreach ($key in $expectedFront.Keys) {
+            if ($markdown.FrontMatter[$key] -ne $expectedFront[$key]) { $problems.Add("${name}: the front matter of $file needs '${key}: $($expectedFront[$key])'") }
+        }
+    }
+
+    # Sort the blocks into sections and their ### entries.
+    $title = $null
+    $sections = [ordered]@{}
+    $section = $null
+    $entry = $null
+    foreach ($block in $markdown.Blocks) {
+        if ($block.Kind -eq 'Heading' -and $block.Level -eq 1) {
+            if ($title) { $problems.Add("${name}: $file has a second # title at line $($block.Line)") }
+            $title = $block.Text
+            continue
+        }
+        if ($block.Kind -eq 'Heading' -and $block.Level -eq 2) {
+            $key = $block.Text.Trim().ToUpperInvariant()
+            if ($key -notin $CmdletSections) { $problems.Add("${name}: $file has an unknown section '## $($block.Text)' at line $($block.Line) (allowed: $($CmdletSections -join ', '))"); $section = $null; continue }
+            $section = [pscustomobject]@{ Blocks = [System.Collections.Generic.List[object]]::new(); Entries = [System.Collections.Generic.List[object]]::new() }
+            $sections[$key] = $section
+            $entry = $null
+            continue
+        }
+        if (-not $section) {
+            if (-not ($block.Kind -eq 'Heading' -and $block.Level -eq 1)) { $problems.Add("${name}: $file has text outside a ## section at line $($block.Line)") }
+            continue
+        }
+        if ($block.Kind -eq 'Heading' -and $block.Level -eq 3) {
+            $entry = [pscustomobject]@{ Title = $block.Text.Trim(); Blocks = [System.Collections.Generic.List[object]]::new(); Line = $block.Line }
+            $section.Entries.Add($entry)
+            continue
+        }
+        if ($block.Kind -eq 'Heading') { $problems.Add("${name}: $file has a heading of level $($block.Level) at line $($block.Line); the schema uses #, ## and ###"); continue }
+        if ($entry) { $entry.Blocks.Add($block) } else { $section.Blocks.Add($block) }
+    }
+    if ($title -ne $name) { $problems.Add("${name}: the title of $file must be '# $name'") }
+    foreach ($key in $CmdletSections) {
+        if (-not $sections.Contains($key)) { $problems.Add("${name}: $file has no '## $key' section") }
+    }
+    $get = { param($key) if ($sections.Contains($key)) { $sections[$key] } else { [pscustomobject]@{ Blocks = @(); Entries = @() } } }
+
+    $source = @{
+        Synopsis    = Get-BlockText (& $get 'SYNOPSIS').Blocks
+        Description = Get-BlockText (& $get 'DESCRIPTION').Blocks
+        Notes       = Get-BlockText (& $get 'NOTES').Blocks
+        Parameters  = @{}
+        Inputs      = @(foreach ($e in (& $get 'INPUTS').Entries) { @{ Type = $e.Title; Description = Get-BlockText $e.Blocks } })
+        Outputs     = @(foreach ($e in (& $get 'OUTPUTS').Entries) { @{ Type = $e.Title; Description = Get-BlockText $e.Blocks } })
+        Examples    = @()
+        Links       = @()
+    }
+    if (-not (Test-Text $source.Synopsis)) { $problems.Add("${name}: the SYNOPSIS of $file is empty") }
+    if (-not (Test-Text $source.Description)) { $problems.Add("${name}: the DESCRIPTION of $file is empty") }
+
+    # SYNTAX: one block per parameter set, as Get-Command -Syntax prints it.
+    $sets = Get-OrderedSets $Command
+    $expectedSyntax = foreach ($set in $sets) {
+        $heading = if ($sets.Count -gt 1) { "### $($set.Name)$(if ($set.IsDefault) { ' (Default)' })`n`n" } else { '' }
+        "$heading$fence`n$($set.Syntax)`n$fence"
+    }
+    $syntax = & $get 'SYNTAX'
+    $actualSyntax = if ($sets.Count -gt 1) {
+        foreach ($e in $syntax.Entries) { "$($e.Title)|$(($e.Blocks | Where-Object Kind -EQ 'Code' | ForEach-Object Text) -replace '\s+', ' ')" }
+    } else {
+        foreach ($b in $syntax.Blocks | Where-Object Kind -EQ 'Code') { "|$($b.Text -replace '\s+', ' ')" }
+    }
+    $wantedSyntax = foreach ($set in $sets) { "$(if ($sets.Count -gt 1) { "$($set.Name)$(if ($set.IsDefault) { ' (Default)' })" })|$($set.Syntax -replace '\s+', ' ')" }
+    if ((@($actualSyntax) -join "`n") -ne (@($wantedSyntax) -join "`n")) {
+        $problems.Add("${name}: the SYNTAX of $file differs from the cmdlet's parameter sets; it should read:`n`n$($expectedSyntax -join "`n`n")`n")
+    }
+
+    # PARAMETERS: ### -Name, its description, its yaml.
+    $byName = @{}
+    foreach ($p in $Command.Parameters) { $byName[$p.Name] = $p }
+    $documented = @{}
+    foreach ($e in (& $get 'PARAMETERS').Entries) {
+        if ($e.Title -in 'CommonParameters', '<CommonParameters>') { continue }
+        if (-not $e.Title.StartsWith('-')) { $problems.Add("${name}: '### $($e.Title)' under PARAMETERS in $file must be '### -<ParameterName>' or '### CommonParameters'"); continue }
+        $parameterName = $e.Title.Substring(1)
+        $documented[$parameterName] = $e
+        if (-not $byName.ContainsKey($parameterName)) { $problems.Add("${name}: $file describes -$parameterName, which the command does not have (stale help)"); continue }
+        $text = Get-BlockText @($e.Blocks | Where-Object { -not ($_.Kind -eq 'Code' -and $_.Language -eq 'yaml') })
+        $source.Parameters[$parameterName] = $text
+        if (-not (Test-Text $text)) { $problems.Add("${name}: the parameter -$parameterName has no description in $file") }
+        $expected = @(Get-ExpectedYaml $Command $byName[$parameterName])
+        $actual = @($e.Blocks | Where-Object { $_.Kind -eq 'Code' -and $_.Language -eq 'yaml' } | ForEach-Object Text)
+        if ((($actual | ForEach-Object { Format-YamlKey $_ }) -join "`n--`n") -ne (($expected | ForEach-Object { Format-YamlKey $_ }) -join "`n--`n")) {
+            $problems.Add("${name}: the yaml of -$parameterName in $file differs from the cmdlet; it should read:`n`n$(($expected | ForEach-Object { "${fence}yaml`n$_`n$fence" }) -join "`n`n")`n")
+        }
+    }
+    foreach ($p in $Command.Parameters) {
+        if (-not $documented.ContainsKey($p.Name)) {
+            $problems.Add("${name}: the parameter -$($p.Name) has no description in $file; add under ## PARAMETERS:`n`n### -$($p.Name)`n`n<what it does>`n`n$((Get-ExpectedYaml $Command $p | ForEach-Object { "${fence}yaml`n$_`n$fence" }) -join "`n`n")`n")
+        }
+    }
+
+    # EXAMPLES: ### title, code, remarks (text before the code counts as remarks too).
+    $source.Examples = @(foreach ($e in (& $get 'EXAMPLES').Entries) {
+            @{
+                Title   = $e.Title
+                Code    = (@($e.Blocks | Where-Object Kind -EQ 'Code' | ForEach-Object Text) -join "`n`n")
+                Remarks = Get-BlockText @($e.Blocks | Where-Object Kind -EQ 'Paragraph')
+            }
+        })
+    if ($source.Examples.Count -lt 2) { $problems.Add("${name}: $($source.Examples.Count) example(s) in $file, at least 2 are required") }
+    foreach ($example in $source.Examples) {
+        if (-not (Test-Text $example.Code)) { $problems.Add("${name}: the example '$($example.Title)' in $file has no code block") }
+        if (-not (Test-Text $example.Remarks)) { $problems.Add("${name}: the example '$($example.Title)' in $file has no remarks") }
+    }
+
+    # RELATED LINKS: [text](uri) per line; a link to a local .md file is a help topic, shown by name.
+    foreach ($block in (& $get 'RELATED LINKS').Blocks | Where-Object Kind -EQ 'Paragraph') {
+        foreach ($line in $block.Lines) {
+            $link = [regex]::Match($line.Trim(), '^\[(?<text>.*?)\]\((?<uri>[^)]*)\)$')
+            if ($link.Success) {
+                $uri = if ($link.Groups['uri'].Value -match '^[a-z][a-z0-9+.-]*://') { $link.Groups['uri'].Value } else { '' }
+                $source.Links += @{ Text = (ConvertFrom-MarkdownEscape $link.Groups['text'].Value); Uri = $uri }
+            } else {
+                $source.Links += @{ Text = (ConvertFrom-MarkdownEscape $line.Trim()); Uri = '' }
+            }
+        }
+    }
+    if ($source.Links.Count -eq 0) { $problems.Add("${name}: no RELATED LINKS in $file") }
+    foreach ($link in $source.Links) { if (-not (Test-Text $link.Text)) { $problems.Add("${name}: a related link in $file has no text ([text](uri))") } }
+
+    [pscustomobject]@{ Source = $source; Problems = $problems }
+}
+#endregion
+
+#region About topics: parse, check and render as text
+function ConvertTo-AboutText([string] $Path, $Commands, [hashtable] $Sources) {
+    $file = Split-Path -Leaf $Path
+    $topic = $file -replace '\.md$', ''
+    $problems = [System.Collections.Generic.List[string]]::new()
+    $markdown = Read-Markdown $Path
+    $blocks = @($markdown.Blocks)
+    if (-not $blocks.Count -or $blocks[0].Kind -ne 'Heading' -or $blocks[0].Level -ne 1 -or $blocks[0].Text -ne $topic) {
+        $problems.Add("${file}: an about topic starts with the title '# $topic'")
+    }
+    $h2 = @($blocks | Where-Object { $_.Kind -eq 'Heading' -and $_.Level -eq 2 } | ForEach-Object { $_.Text.Trim().ToUpperInvariant() })
+    foreach ($required in 'SHORT DESCRIPTION', 'LONG DESCRIPTION') {
+        if ($required -notin $h2) { $problems.Add("${file}: no '## $required' section") }
+    }
+
+    $out = [System.Collections.Generic.List[string]]::new()
+    $out.Add('TOPIC')
+    $out.Add("    $topic")
+    $indent = 4
+    $afterHeading = $true
+    foreach ($block in $blocks | Select-Object -Skip 1) {
+        switch ($block.Kind) {
+            'Heading' {
+                if ($block.Level -eq 2) {
+                    $out.Add('')
+                    $out.Add($block.Text.Trim().ToUpperInvariant())
+                    $indent = 4
+                } elseif ($block.Level -eq 3) {
+                    # A term, its definition indented below it.
+                    if (-not $afterHeading) { $out.Add('') }
+                    foreach ($line in Format-Wrapped ('    ' + $block.Text.Trim()) $AboutWidth) { $out.Add($line) }
+                    $indent = 8
+                } else {
+                    $problems.Add("${file}: a heading of level $($block.Level) at line $($block.Line); about topics use #, ## and ###")
+                }
+                $afterHeading = $true
+            }
+            'Paragraph' {
+                if (-not $afterHeading) { $out.Add('') }
+                $text = ConvertFrom-MarkdownEscape ($block.Lines -join "`n")
+                if ($text.Trim() -eq $CommandListPlaceholder) { $text = $CommandListPlaceholder }
+                foreach ($line in $text.Split("`n")) {
+                    foreach ($wrapped in Format-Wrapped ((' ' * $indent) + $line.TrimEnd()) $AboutWidth) { $out.Add($wrapped) }
+                }
+                $afterHeading = $false
+            }
+            'Code' {
+                if (-not $afterHeading) { $out.Add('') }
+                foreach ($line in $block.Text.Split("`n")) { $out.Add($(if ($line.Trim()) { "    $line" } else { '' })) }
+                $afterHeading = $false
+            }
+        }
+    }
+    $text = ($out -join "`n") + "`n"
+
+    if ($text.Contains($CommandListPlaceholder)) {
+        # "    Name   synopsis", the synopsis wrapped at 80 columns under itself.
+        $width = (@($Commands | ForEach-Object Name) | Measure-Object -Property Length -Maximum).Maximum + 2
+        $list = foreach ($command in $Commands) {
+            $synopsis = if ($Sources.ContainsKey($command.Name)) { ("$($Sources[$command.Name]['Synopsis'])" -replace '\s+', ' ').Trim() } else { '' }
+            $lines = [System.Collections.Generic.List[string]]::new()
+            $line = ''
+            foreach ($word in $synopsis.Split(' ')) {
+                if ($line -and (4 + $width + $line.Length + 1 + $word.Length) -gt $AboutWidth) { $lines.Add($line); $line = $word }
+                else { $line = if ($line) { "$line $word" } else { $word } }
+            }
+            $lines.Add($line)
+            "    {0}{1}" -f $command.Name.PadRight($width), $lines[0]
+            foreach ($rest in $lines | Select-Object -Skip 1) { (' ' * (4 + $width)) + $rest }
+        }
+        $text = $text -replace "(?m)^[ \t]*$([regex]::Escape($CommandListPlaceholder))[ \t]*\r?$", (($list -join "`n") -replace '\$', '$$$$')
+    }
+    # A command the module exports should not still be listed as planned (the generated list has it anyway).
+    $planned = [regex]::Match($text, '(?ms)^[ \t]*Planned for later versions.*?(?=^\S)')
+    if ($planned.Success) {
+        foreach ($command in $Commands) {
+            if ($planned.Value -match "(?m)^\s*$([regex]::Escape($command.Name))\b") {
+                Write-Warning "${file}: $($command.Name) is exported but still listed under 'Planned for later versions'; remove it from there."
+            }
+        }
+    }
+    [pscustomobject]@{ Name = "$topic.help.txt"; Text = $text; Problems = $problems }
 }
 #endregion
 
@@ -321,7 +642,7 @@ function Write-Command([System.Xml.XmlWriter] $Writer, $Command, [hashtable] $So
     $byName = @{}
     foreach ($p in $Command.Parameters) { $byName[$p.Name] = $p }
     $described = if ($Source['Parameters'] -is [hashtable]) { $Source['Parameters'] } else { @{} }
-    $descriptionOf = { param($name) if (Test-Text $described[$name]) { $described[$name] } else { $StandardParameterHelp[$name] } }
+    $descriptionOf = { param($name) $described[$name] }
 
     $Writer.WriteStartElement('command', 'command', $NsCommand)
     $Writer.WriteAttributeString('xmlns', 'maml', $null, $NsMaml)
@@ -340,7 +661,7 @@ function Write-Command([System.Xml.XmlWriter] $Writer, $Command, [hashtable] $So
 
     # Syntax: one item per parameter set, the default set first; positional parameters in order,
     # then mandatory ones, then the rest; WhatIf and Confirm last, as PowerShell shows them.
-    $sets = @($Command.Sets | Sort-Object { -not $_.IsDefault }, { [array]::IndexOf(@($Command.Sets), $_) })
+    $sets = Get-OrderedSets $Command
     $Writer.WriteStartElement('syntax', $NsCommand)
     foreach ($set in $sets) {
         $Writer.WriteStartElement('syntaxItem', $NsCommand)
@@ -427,11 +748,8 @@ function Write-Command([System.Xml.XmlWriter] $Writer, $Command, [hashtable] $So
     }
 
     $Writer.WriteStartElement('examples', $NsCommand)
-    $number = 0
     foreach ($example in $Source['Examples']) {
-        $number++
-        $title = "Example ${number}"
-        if (Test-Text $example['Title']) { $title += ": $($example['Title'].Trim())" }
+        $title = $example['Title']
         $Writer.WriteStartElement('example', $NsCommand)
         $Writer.WriteElementString('title', $NsMaml, "---------- $title ----------")
         $Writer.WriteElementString('code', $NsDev, (ConvertTo-Dedented $example['Code']))
@@ -458,76 +776,41 @@ $started = [Diagnostics.Stopwatch]::StartNew()
 $metadata = Get-ModuleMetadata
 $commands = @($metadata.Commands)
 $problems = [System.Collections.Generic.List[string]]::new()
+$helpFileOf = { param($command) if ($command.HelpFile) { $command.HelpFile } else { "$($metadata.RootModule)-Help.xml" } }
 
-# Sources: one per exported command, none for a command the module does not export.
+# Sources: one <Name>.md per exported command, none for a command the module does not export.
 $sources = @{}
-$sourceFiles = @(Get-ChildItem -LiteralPath $SourceDirectory -Filter '*.help.psd1' -File)
-foreach ($file in $sourceFiles) {
-    $name = $file.Name -replace '\.help\.psd1$', ''
-    try {
-        $sources[$name] = Import-PowerShellDataFile -LiteralPath $file.FullName
-    } catch {
-        $problems.Add("${name}: $($file.Name) cannot be read: $($_.Exception.Message)")
-    }
-}
+$markdownFiles = @(Get-ChildItem -LiteralPath $SourceDirectory -Filter '*.md' -File | Where-Object Name -NotLike 'about_*')
 foreach ($command in $commands) {
-    $file = "$($command.Name).help.psd1"
-    if (-not $sources.ContainsKey($command.Name)) {
-        if ($file -notin @($sourceFiles | ForEach-Object Name)) { $problems.Add("$($command.Name): no help source; create $(Join-Path $SourceDirectory $file)") }
-        continue
-    }
-    foreach ($problem in Test-HelpSource -Command $command -Source $sources[$command.Name] -File $file) { $problems.Add($problem) }
+    $path = Join-Path $SourceDirectory "$($command.Name).md"
+    if (-not (Test-Path -LiteralPath $path)) { $problems.Add("$($command.Name): no help; create $path (platyPS schema, see any other .md there)"); continue }
+    $help = Read-CmdletHelp -Path $path -Command $command -ModuleName $metadata.ModuleName -HelpFile (& $helpFileOf $command)
+    $sources[$command.Name] = $help.Source
+    foreach ($problem in $help.Problems) { $problems.Add($problem) }
 }
-foreach ($name in $sources.Keys) {
-    if ($name -notin @($commands | ForEach-Object Name)) { $problems.Add("${name}: $name.help.psd1 describes a command the module does not export (stale help)") }
+foreach ($file in $markdownFiles) {
+    $name = $file.BaseName
+    if ($name -notin @($commands | ForEach-Object Name)) { $problems.Add("${name}: $($file.Name) describes a command the module does not export (stale help)") }
 }
 
-# About topics: the standard headings, and the command list filled in.
-$aboutTopics = @{}
-foreach ($file in Get-ChildItem -LiteralPath $SourceDirectory -Filter 'about_*.help.txt' -File) {
-    $text = Get-Content -LiteralPath $file.FullName -Raw
-    $firstLine = (($text -split "\r?\n") | Where-Object { $_.Trim() } | Select-Object -First 1)
-    if ("$firstLine".Trim() -ne 'TOPIC') { $problems.Add("$($file.Name): an about topic must start with the line TOPIC") }
-    foreach ($heading in 'SHORT DESCRIPTION', 'LONG DESCRIPTION') {
-        if ($text -notmatch "(?m)^$heading\s*$") { $problems.Add("$($file.Name): no '$heading' heading") }
-    }
-    if ($text.Contains($CommandListPlaceholder)) {
-        # "    Name   synopsis", the synopsis wrapped at 80 columns under itself.
-        $width = (@($commands | ForEach-Object Name) | Measure-Object -Property Length -Maximum).Maximum + 2
-        $list = foreach ($command in $commands) {
-            $synopsis = if ($sources.ContainsKey($command.Name)) { ("$($sources[$command.Name]['Synopsis'])" -replace '\s+', ' ').Trim() } else { '' }
-            $lines = [System.Collections.Generic.List[string]]::new()
-            $line = ''
-            foreach ($word in $synopsis.Split(' ')) {
-                if ($line -and (4 + $width + $line.Length + 1 + $word.Length) -gt 80) { $lines.Add($line); $line = $word }
-                else { $line = if ($line) { "$line $word" } else { $word } }
-            }
-            $lines.Add($line)
-            "    {0}{1}" -f $command.Name.PadRight($width), $lines[0]
-            foreach ($rest in $lines | Select-Object -Skip 1) { (' ' * (4 + $width)) + $rest }
-        }
-        $text = $text -replace "(?m)^[ \t]*$([regex]::Escape($CommandListPlaceholder))[ \t]*\r?$", (($list -join "`n") -replace '\$', '$$$$')
-    }
-    # A command the module exports should not still be listed as planned (the generated list has it anyway).
-    $planned = [regex]::Match($text, '(?ms)^[ \t]*Planned for later versions.*?(?=^\S)')
-    if ($planned.Success) {
-        foreach ($command in $commands) {
-            if ($planned.Value -match "(?m)^\s*$([regex]::Escape($command.Name))\b") {
-                Write-Warning "$($file.Name): $($command.Name) is exported but still listed under 'Planned for later versions'; remove it from there."
-            }
-        }
-    }
-    $aboutTopics[$file.Name] = $text
-}
-if ($aboutTopics.Count -eq 0) { $problems.Add("no about topic (about_*.help.txt) in $SourceDirectory") }
+# About topics.
+$aboutTopics = @(foreach ($file in Get-ChildItem -LiteralPath $SourceDirectory -Filter 'about_*.md' -File | Sort-Object Name) {
+        $topic = ConvertTo-AboutText -Path $file.FullName -Commands $commands -Sources $sources
+        foreach ($problem in $topic.Problems) { $problems.Add($problem) }
+        $topic
+    })
+if ($aboutTopics.Count -eq 0) { $problems.Add("no about topic (about_*.md) in $SourceDirectory") }
 
+if ($ValidateOnly) {
+    return [pscustomobject]@{ Problems = @($problems); Commands = $sources; AboutTopics = $aboutTopics }
+}
 if ($problems.Count) {
     foreach ($problem in $problems) { Write-Host "Build-Help: $problem" -ForegroundColor Red }
     throw "Build-Help: the help of $($metadata.ModuleName) has $($problems.Count) problem(s):`n  - $($problems -join "`n  - ")"
 }
 
 $null = New-Item -ItemType Directory -Path $OutputDirectory -Force
-$helpFiles = @($commands | Group-Object { if ($_.HelpFile) { $_.HelpFile } else { "$($metadata.RootModule)-Help.xml" } })
+$helpFiles = @($commands | Group-Object { & $helpFileOf $_ })
 foreach ($group in $helpFiles) {
     $path = Join-Path $OutputDirectory $group.Name
     $settings = [System.Xml.XmlWriterSettings]::new()
@@ -553,9 +836,9 @@ foreach ($group in $helpFiles) {
     if ($count -ne $group.Count) { throw "Build-Help: $path holds $count commands, expected $($group.Count)." }
     Write-Host "Help: $($group.Count) command(s) -> $path" -ForegroundColor Green
 }
-foreach ($name in $aboutTopics.Keys) {
-    $path = Join-Path $OutputDirectory $name
-    Set-Content -LiteralPath $path -Value $aboutTopics[$name] -Encoding utf8NoBOM -NoNewline
+foreach ($topic in $aboutTopics) {
+    $path = Join-Path $OutputDirectory $topic.Name
+    Set-Content -LiteralPath $path -Value $topic.Text -Encoding utf8NoBOM -NoNewline
     Write-Host "Help: about topic -> $path" -ForegroundColor Green
 }
 Write-Verbose "Build-Help took $([int]$started.Elapsed.TotalMilliseconds) ms."

@@ -3,7 +3,7 @@
     # RequiredAssemblies: they would load assemblies before the module initializer wires the
     # dependency load context.
     RootModule             = 'Dropzone.ExoSetup.dll'
-    ModuleVersion          = '0.1.0'
+    ModuleVersion          = '0.2.0'
     GUID                   = '5d3c0b4e-8f0a-4c8e-9a51-2f6d7c1e4b90'
     Author                 = 'Dropzone.ExoSetup contributors'
     CompanyName            = 'Dropzone.ExoSetup contributors'
@@ -36,7 +36,7 @@
         PSData = @{
             Tags         = @('Dropzone', 'ExchangeOnline', 'Exchange', 'EntraID', 'AzureAD', 'MicrosoftGraph', 'Quarantine', 'Defender', 'Security', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'Graph connection (Connect-/Disconnect-DropzoneGraph, Get-DropzoneGraphContext) and the Entra ID steps: Get-DropzoneApplication, Install-/Get-/Remove-DropzoneCertificate, Grant-DropzoneExoPermission, Get-DropzoneServicePrincipal, Get-DropzoneOrganizationId; the Exchange Online steps: New-DropzoneExoServicePrincipal, New-DropzoneExoRoleAssignment; and over them Install-, Test- and Uninstall-DropzoneExoIntegration.'
+            ReleaseNotes = '0.2.0: Azure Cloud Shell sign-in (its token endpoint; device code through Microsoft Graph Command Line Tools with the scopes the steps need) and a permission check before the first write; a load context that holds against newer Azure.Core/MSAL loaded first; consent and Exchange steps that wait out replication; expired certificates kept or removed with -RemoveExpiredCertificate, Warn in Test-DropzoneExoIntegration, rotation NextSteps; every certificate/permission write read back and redone when another writer undid it (ConcurrentUpdate); a named Transport Hygiene assignment and fewer Exchange calls; help as platyPS markdown. Full list: CHANGELOG.md.'
         }
     }
 }

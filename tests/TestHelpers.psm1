@@ -1,5 +1,6 @@
 # The one helper module every Pester file imports (and the demo, the bench and the fresh pwsh
 # processes of some suites). It loads one file per concern from tests/helpers:
+#   Session.ps1       Enter-DropzoneTestSession / Exit-DropzoneTestSession: a suite's set-up and tear-down
 #   Emulator.ps1      tenant emulator processes and their control endpoints (state, log, faults, options)
 #   Tenants.ps1       seed tenant files and generated tenants
 #   Certificates.ps1  certificates made in memory and their keyCredentials entries
@@ -15,7 +16,7 @@ $script:TestsRoot = $PSScriptRoot
 
 function Get-TestRepoRoot { $script:RepoRoot }
 
-foreach ($concern in 'Processes', 'Emulator', 'Tenants', 'Certificates', 'Module', 'FakeExchange') {
+foreach ($concern in 'Processes', 'Emulator', 'Tenants', 'Certificates', 'Module', 'FakeExchange', 'Session') {
     . (Join-Path $PSScriptRoot "helpers/$concern.ps1")
 }
 

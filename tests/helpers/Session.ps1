@@ -83,9 +83,9 @@ function Enter-DropzoneTestSession {
         $session.Emulator = Start-TestEmulator -Tenant $tenantFile
         $session.BaseUri = $session.Emulator.BaseUri
         $session.Organization = Get-TestOrganization -Emulator $session.Emulator
-        # Named after the calling suite (dz-integration-<guid>), so a folder left by a killed run says whose it is.
+        # Named after the calling script (dz-integration-1a2b3c4d), so a folder left by a killed run says whose it is.
         $caller = [IO.Path]::GetFileName($MyInvocation.ScriptName) -replace '(\.Tests)?\.ps1$', ''
-        $folder = Join-Path ([IO.Path]::GetTempPath()) ('dz-{0}-{1}' -f $(if ($caller) { $caller.ToLowerInvariant() } else { 'session' }), [guid]::NewGuid())
+        $folder = Join-Path ([IO.Path]::GetTempPath()) ('dz-{0}-{1}' -f $(if ($caller) { $caller.ToLowerInvariant() } else { 'session' }), [guid]::NewGuid().ToString('N').Substring(0, 8))
         $session.Work = (New-Item -ItemType Directory -Path $folder).FullName
         if ($Module -or $Graph) {
             $modulePath = Get-TestModulePath

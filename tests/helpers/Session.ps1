@@ -8,6 +8,10 @@
 # each the session Enter returned, what Enter connected, and $env:PSModulePath as Enter found it.
 $script:Sessions = [System.Collections.Generic.List[object]]::new()
 
+# What a session holds (Enter-DropzoneTestSession's help says what each is); -Variable takes these names.
+$script:SessionProperties = 'Tenant', 'TenantFile', 'TenantId', 'Organization', 'AppId', 'AppObjectId', 'ManageAsApp',
+'Emulator', 'BaseUri', 'Work', 'Graph', 'Exchange'
+
 function Enter-DropzoneTestSession {
     <#
     .SYNOPSIS
@@ -47,28 +51,18 @@ function Enter-DropzoneTestSession {
         [string[]] $Variable = @()
     )
     # Checked before anything starts: a misspelt name would otherwise surface as a $null in a test.
-    $properties = 'Tenant', 'TenantFile', 'TenantId', 'Organization', 'AppId', 'AppObjectId', 'ManageAsApp', 'Emulator', 'BaseUri', 'Work', 'Graph', 'Exchange'
-    $unknown = @($Variable | Where-Object { $_ -notin $properties })
-    if ($unknown) { throw "Enter-DropzoneTestSession: no session property $($unknown -join ', ') (there are: $($properties -join ', '))." }
+    $unknown = @($Variable | Where-Object { $_ -notin $script:SessionProperties })
+    if ($unknown) { throw "Enter-DropzoneTestSession: no session property $($unknown -join ', ') (there are: $($script:SessionProperties -join ', '))." }
     if ($GraphToken -and -not $Graph) { throw 'Enter-DropzoneTestSession: -GraphToken goes with -Graph.' }
 
     $tenantFile = Get-TestTenantFile $Tenant
     $seed = Get-Content -LiteralPath $tenantFile -Raw | ConvertFrom-Json
-    $session = [pscustomobject]@{
-        PSTypeName   = 'Dropzone.Test.Session'
-        Tenant       = $Tenant
-        TenantFile   = $tenantFile
-        TenantId     = [string]$seed.tenantId
-        Organization = $null
-        AppId        = $null
-        AppObjectId  = $null
-        ManageAsApp  = $null
-        Emulator     = $null
-        BaseUri      = $null
-        Work         = $null
-        Graph        = $null
-        Exchange     = $null
-    }
+    $fields = [ordered]@{ PSTypeName = 'Dropzone.Test.Session' }
+    foreach ($name in $script:SessionProperties) { $fields[$name] = $null }
+    $session = [pscustomobject]$fields
+    $session.Tenant = $Tenant
+    $session.TenantFile = $tenantFile
+    $session.TenantId = [string]$seed.tenantId
     $app = @($seed.applications | Where-Object displayName -EQ 'Dropzone AI') | Select-Object -First 1
     if ($app) { $session.AppId = [guid]$app.appId; $session.AppObjectId = [string]$app.id }
     $exchangeOnline = @($seed.servicePrincipals | Where-Object appId -EQ '00000002-0000-0ff1-ce00-000000000000') | Select-Object -First 1

@@ -5,10 +5,8 @@
 # source once per process), with the environment Cloud Shell sets.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $script:Emulator = Start-TestEmulator -Tenant default
-    $script:TenantId = (Get-EmulatorState -Emulator $Emulator).tenantId
-    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("dz-cloudshell-" + [guid]::NewGuid())
-    $null = New-Item -ItemType Directory -Path $Work
+    # The module itself runs in a fresh pwsh per case (Invoke-CloudShell).
+    $script:Session = Enter-DropzoneTestSession -Tenant default -Variable Emulator, TenantId, Work
     $script:Vendor = Join-Path $Work 'vendor.crt'
     $null = New-TestCertificate -Path $Vendor
     $script:AllScopes = @('Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'User.Read')
@@ -59,10 +57,7 @@ $result | ConvertTo-Json -Compress -Depth 5
     function Get-TokenRequests { @(Get-EmulatorRequestLog -Emulator $Emulator | Where-Object path -EQ '/oauth2/token') }
 }
 
-AfterAll {
-    Stop-TestEmulator
-    Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue
-}
+AfterAll { Exit-DropzoneTestSession }
 
 Describe 'Connect-DropzoneGraph without parameters, Cloud Shell token with the steps'' scopes' {
     BeforeAll {

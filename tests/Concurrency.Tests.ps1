@@ -5,14 +5,9 @@
 # through the emulator's "other writer" fault.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-TestModulePath) -Force
-    $script:Emulator = Start-TestEmulator -Tenant default
-    $script:AppId = [guid]'a7d1c3e5-2b4f-4c6a-9e8d-1f3b5d7a9c2e'
-    $script:ManageAsApp = 'dc50a0fb-09a3-484d-be87-e023b12c6440'
+    $script:Session = Enter-DropzoneTestSession -Tenant default -Graph -Variable Emulator, AppId, ManageAsApp, Work
     $script:GraphAppId = '00000003-0000-0000-c000-000000000000'
     $script:DirectoryReadAll = '7ab1d382-f21e-4acd-a863-ba3e13f7da61'
-    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("dz-concurrency-" + [guid]::NewGuid())
-    $null = New-Item -ItemType Directory -Path $Work
 
     function Get-App { (Get-EmulatorState -Emulator $Emulator).applications | Where-Object appId -EQ $AppId }
     function Get-Patches { @(Get-EmulatorRequestLog -Emulator $Emulator | Where-Object { $_.method -eq 'PATCH' -and $_.path -like '/v1.0/applications/*' }) }
@@ -38,15 +33,9 @@ BeforeAll {
             ($app.keyCredentials | Where-Object keyId -EQ $credential.keyId | ConvertTo-Json -Compress) | Should -BeExactly ([pscustomobject]$credential | ConvertTo-Json -Compress)
         }
     }
-
-    Connect-TestGraph -Emulator $Emulator | Out-Null
 }
 
-AfterAll {
-    Disconnect-DropzoneGraph
-    Stop-TestEmulator
-    Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue
-}
+AfterAll { Exit-DropzoneTestSession }
 
 Describe 'Runs that meet for real (parallel runspaces started together, with the emulator''s latency)' {
     It 'four Install-DropzoneCertificate runs with different certificates: all four and every certificate already there end on the app' {

@@ -2,15 +2,12 @@
 # against the tenant emulator.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-TestModulePath) -Force
-    $script:Emulator = Start-TestEmulator -Tenant default
+    # The tests connect (and disconnect) Graph themselves.
+    $script:Session = Enter-DropzoneTestSession -Tenant default -Module -Variable Emulator, Work
     $script:Tenant = Get-EmulatorState -Emulator $Emulator
 }
 
-AfterAll {
-    Disconnect-DropzoneGraph
-    Stop-TestEmulator
-}
+AfterAll { Exit-DropzoneTestSession }
 
 Describe 'Connect-DropzoneGraph -AccessToken against the emulator' {
     BeforeEach {
@@ -216,14 +213,14 @@ Describe '401 is not 403' {
 Describe 'A connection belongs to its runspace' {
     BeforeAll {
         # A second tenant: another id and another initial domain.
-        $script:Other = Start-TestEmulator -Tenant default
+        $script:Other = (Enter-DropzoneTestSession -Tenant default).Emulator
         $state = Get-EmulatorState -Emulator $Other
         $state.tenantId = [guid]::NewGuid().ToString()
         $state.organization.id = $state.tenantId
         $state.domains = @(@{ id = 'fabrikam.onmicrosoft.com'; isInitial = $true; isDefault = $true; isVerified = $true; authenticationType = 'Managed' })
         Set-EmulatorState -Emulator $Other -State $state
     }
-    AfterAll { Stop-TestEmulator -Emulator $Other }
+    AfterAll { Exit-DropzoneTestSession }
 
     It 'is not seen by another runspace, which can connect to another tenant at the same time' {
         $mine = Connect-TestGraph -Emulator $Emulator
@@ -310,13 +307,10 @@ Describe 'How to connect to Exchange Online' {
         Reset-TestTenant -Emulator $Emulator -Tenant default
         Get-Module ExchangeOnlineManagement | Remove-Module -Force
         Connect-TestGraph -Emulator $Emulator -Token (New-TestAccessToken -Account 'alex@contoso.onmicrosoft.com') | Out-Null
-        $script:Crt = Join-Path ([IO.Path]::GetTempPath()) ("dz-connection-{0}.crt" -f [guid]::NewGuid())
+        $script:Crt = Join-Path $Work 'vendor.crt'
         $null = New-TestCertificate -Path $Crt
     }
-    AfterAll {
-        Remove-Item -LiteralPath $Crt -ErrorAction SilentlyContinue
-        Reset-EmulatorState -Emulator $Emulator
-    }
+    AfterAll { Reset-EmulatorState -Emulator $Emulator }
 
     It 'tells the admin Connect-ExchangeOnline -UserPrincipalName (with -Device), not -Organization, when Exchange is not connected' {
         $err = { Install-DropzoneExoIntegration -CertificatePath $Crt -ErrorAction Stop } |

@@ -5,7 +5,8 @@
 # from its own folder, in its own context.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $script:Emulator = Start-TestEmulator -Tenant default
+    # The module itself runs in a fresh pwsh per case.
+    $script:Session = Enter-DropzoneTestSession -Tenant default -Variable Emulator, Work
     $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
     $script:Sets = @{
         Older = @(
@@ -35,8 +36,6 @@ BeforeAll {
         }
         $Result.Loaded | Where-Object { $_.Name -in 'Dropzone.ExoSetup.Engine', 'Microsoft.Graph' -and $_.Context -ne 'Dropzone.ExoSetup' } | Should -BeNullOrEmpty
     }
-    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("dz-isolation-" + [guid]::NewGuid())
-    $null = New-Item -ItemType Directory -Path $Work
 
     # Runs in the fresh pwsh: $args = repo root, emulator URI, tenant file, the preloaded DLLs
     # (';'-separated), order, certificate path.
@@ -81,10 +80,7 @@ $contexts = [Runtime.Loader.AssemblyLoadContext]::All | ForEach-Object {
 '@
 }
 
-AfterAll {
-    Stop-TestEmulator
-    Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue
-}
+AfterAll { Exit-DropzoneTestSession }
 
 Describe 'Living beside <Set> MSAL and Azure.Core loaded <Order>' -ForEach @(
     @{ Set = 'Older'; Order = 'PreloadedFirst'; Msal = '4.55.0'; AzureCore = '1.36.0' }

@@ -2,15 +2,12 @@
 # through TestHelpers.psm1. The Graph semantics themselves are covered by tests/TenantEmulator.Tests.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $script:Emulator = Start-TestEmulator -Tenant default
+    $script:Session = Enter-DropzoneTestSession -Tenant default -Variable Emulator, AppObjectId
     $script:Auth = @{ Authorization = 'Bearer test-token' }
     $script:Graph = "$($script:Emulator.BaseUri)/v1.0"
-    $script:AppObjectId = '0c3f5a7e-9b1d-4f2a-8c4e-6a8b0c2d4e6f'
 }
 
-AfterAll {
-    Stop-TestEmulator
-}
+AfterAll { Exit-DropzoneTestSession }
 
 Describe 'Tenant emulator over HTTP' {
     BeforeEach {

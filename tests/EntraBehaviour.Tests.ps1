@@ -4,12 +4,7 @@
 # yearly certificate rotation, the portal's Enterprise applications tag, and bounded input.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-TestModulePath) -Force
-    $script:Emulator = Start-TestEmulator -Tenant default
-    $script:AppId = [guid]'a7d1c3e5-2b4f-4c6a-9e8d-1f3b5d7a9c2e'
-    $script:ManageAsApp = 'dc50a0fb-09a3-484d-be87-e023b12c6440'
-    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("dz-behaviour-" + [guid]::NewGuid())
-    $null = New-Item -ItemType Directory -Path $Work
+    $script:Session = Enter-DropzoneTestSession -Tenant default -Graph -Exchange -Variable Emulator, AppId, ManageAsApp, Work
 
     function Use-Tenant([string] $Name = 'default') { Reset-TestTenant -Emulator $Emulator -Tenant $Name }
     function Get-Writes { @(Get-EmulatorRequestLog -Emulator $Emulator -Writes) }
@@ -42,17 +37,9 @@ BeforeAll {
         $state.applications[0].keyCredentials = @($Credentials)
         Reset-TestTenant -Emulator $Emulator -State $state
     }
-
-    Connect-TestGraph -Emulator $Emulator | Out-Null
-    Connect-TestExchange -Emulator $Emulator | Out-Null
 }
 
-AfterAll {
-    Disconnect-TestExchange
-    Disconnect-DropzoneGraph
-    Stop-TestEmulator
-    Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue
-}
+AfterAll { Exit-DropzoneTestSession }
 
 Describe 'Replication on writes (a 2 s replication delay)' {
     BeforeEach {

@@ -2,14 +2,8 @@
 # registration, its certificates, Exchange.ManageAsApp with consent, and its service principal.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-TestModulePath) -Force
-    $script:Emulator = Start-TestEmulator -Tenant default
-    $script:AppId = [guid]'a7d1c3e5-2b4f-4c6a-9e8d-1f3b5d7a9c2e'
-    $script:AppObjectId = '0c3f5a7e-9b1d-4f2a-8c4e-6a8b0c2d4e6f'
+    $script:Session = Enter-DropzoneTestSession -Tenant default -Graph -Variable Emulator, AppId, AppObjectId, ManageAsApp, Work
     $script:ExchangeSpId = '3b7c9e21-5d4f-4a8b-9c6e-2f1a0b3c4d5e'
-    $script:ManageAsApp = 'dc50a0fb-09a3-484d-be87-e023b12c6440'
-    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("dz-entra-" + [guid]::NewGuid())
-    $null = New-Item -ItemType Directory -Path $Work
 
     function Use-Tenant([string] $Name) { Reset-TestTenant -Emulator $Emulator -Tenant $Name }
     function Get-Writes { @(Get-EmulatorRequestLog -Emulator $Emulator -Writes) }
@@ -21,15 +15,9 @@ BeforeAll {
     }
     # The parts of a keyCredential that must survive a write untouched.
     function Get-KeyFingerprint($credential) { '{0}|{1}|{2}|{3}|{4}|{5}|{6}' -f $credential.keyId, $credential.key, $credential.displayName, $credential.startDateTime, $credential.endDateTime, $credential.type, $credential.usage }
-
-    Connect-TestGraph -Emulator $Emulator | Out-Null
 }
 
-AfterAll {
-    Disconnect-DropzoneGraph
-    Stop-TestEmulator
-    Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue
-}
+AfterAll { Exit-DropzoneTestSession }
 
 Describe 'Get-DropzoneApplication' {
     BeforeEach { Use-Tenant default }

@@ -10,10 +10,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-TestModulePath) -Force
-    $script:Emulator = Start-TestEmulator -Tenant customer
-    $script:AppId = [guid]'a7d1c3e5-2b4f-4c6a-9e8d-1f3b5d7a9c2e'
-    $script:AppObjectId = '0c3f5a7e-9b1d-4f2a-8c4e-6a8b0c2d4e6f'
+    $script:Session = Enter-DropzoneTestSession -Tenant customer -Graph -Exchange -Variable Emulator, AppId, AppObjectId
     $script:SpObjectId = '4d6f8a0c-2e4a-4c6e-8a0c-3e5a7c9e1b3d'
     $script:OurName = "Transport Hygiene-$SpObjectId"
     $script:ReplicationText = @{ AzureAd = 'could not be found in Azure Active Directory'; ObjectNotFound = "couldn't be found on" }
@@ -25,16 +22,9 @@ BeforeAll {
     }
     function Get-ExchangeCalls { Get-ExchangeCall -Emulator $Emulator }
     function Get-Assignments { @((Get-ExchangeState -Emulator $Emulator).roleAssignments | Where-Object roleAssigneeName -EQ $SpObjectId) }
-
-    Connect-TestGraph -Emulator $Emulator | Out-Null
-    Connect-TestExchange -Emulator $Emulator | Out-Null
 }
 
-AfterAll {
-    Disconnect-TestExchange
-    Disconnect-DropzoneGraph
-    Stop-TestEmulator
-}
+AfterAll { Exit-DropzoneTestSession }
 
 Describe 'Exchange steps when <Behaviour>' -ForEach $Behaviours {
     BeforeAll { $script:Behaviour = $Exchange }

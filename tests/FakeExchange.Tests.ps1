@@ -43,17 +43,13 @@ BeforeAll {
     }
 }
 
-AfterAll {
-    Disconnect-TestExchange
-    Stop-TestEmulator
-}
+# Each Describe enters a session of its own (a fresh exchange-test tenant); this closes anything left.
+AfterAll { Exit-DropzoneTestSession }
 
 Describe 'Connecting the fake ExchangeOnlineManagement' {
-    BeforeAll { $script:Emulator = Start-TestEmulator -Tenant 'exchange-test' }
-    AfterAll {
-        Disconnect-TestExchange
-        Stop-TestEmulator $script:Emulator
-    }
+    # Not connected: the tests import and connect the fake themselves.
+    BeforeAll { $script:Session = Enter-DropzoneTestSession -Tenant 'exchange-test' -Variable Emulator }
+    AfterAll { Exit-DropzoneTestSession }
 
     It 'exports only the connection cmdlets before Connect-ExchangeOnline' {
         $module = Import-FakeExchangeModule
@@ -160,14 +156,8 @@ Describe 'Connecting the fake ExchangeOnlineManagement' {
 }
 
 Describe 'Parameter sets of the fake cmdlets match the cmdlet reference' {
-    BeforeAll {
-        $script:Emulator = Start-TestEmulator -Tenant 'exchange-test'
-        $null = Connect-TestExchange -Emulator $script:Emulator
-    }
-    AfterAll {
-        Disconnect-TestExchange
-        Stop-TestEmulator $script:Emulator
-    }
+    BeforeAll { $script:Session = Enter-DropzoneTestSession -Tenant 'exchange-test' -Exchange -Variable Emulator }
+    AfterAll { Exit-DropzoneTestSession }
 
     It '<Name>' -ForEach $script:ReferenceCases {
         $actual = Get-ActualParameterSets $Name
@@ -183,14 +173,8 @@ Describe 'Parameter sets of the fake cmdlets match the cmdlet reference' {
 }
 
 Describe 'Service principals' {
-    BeforeAll {
-        $script:Emulator = Start-TestEmulator -Tenant 'exchange-test'
-        $null = Connect-TestExchange -Emulator $script:Emulator
-    }
-    AfterAll {
-        Disconnect-TestExchange
-        Stop-TestEmulator $script:Emulator
-    }
+    BeforeAll { $script:Session = Enter-DropzoneTestSession -Tenant 'exchange-test' -Exchange -Variable Emulator }
+    AfterAll { Exit-DropzoneTestSession }
 
     It 'refuses the app registration''s object id with a non-terminating error' {
         $result = New-ServicePrincipal -AppId $script:AppId -ObjectId $script:AppObjectId -ErrorAction SilentlyContinue -ErrorVariable err
@@ -282,14 +266,8 @@ Describe 'Service principals' {
 }
 
 Describe 'Injected faults' {
-    BeforeAll {
-        $script:Emulator = Start-TestEmulator -Tenant 'exchange-test'
-        $null = Connect-TestExchange -Emulator $script:Emulator
-    }
-    AfterAll {
-        Disconnect-TestExchange
-        Stop-TestEmulator $script:Emulator
-    }
+    BeforeAll { $script:Session = Enter-DropzoneTestSession -Tenant 'exchange-test' -Exchange -Variable Emulator }
+    AfterAll { Exit-DropzoneTestSession }
     AfterEach { Clear-ExchangeFault -Emulator $script:Emulator }
 
     It 'a replication fault fails the next N calls, then the call succeeds' {
@@ -339,14 +317,10 @@ Describe 'Injected faults' {
 
 Describe 'Management role assignments' {
     BeforeAll {
-        $script:Emulator = Start-TestEmulator -Tenant 'exchange-test'
-        $null = Connect-TestExchange -Emulator $script:Emulator
+        $script:Session = Enter-DropzoneTestSession -Tenant 'exchange-test' -Exchange -Variable Emulator
         $null = New-ServicePrincipal -AppId $script:AppId -ObjectId $script:SpObjectId -DisplayName 'Dropzone AI' -ErrorAction Stop
     }
-    AfterAll {
-        Disconnect-TestExchange
-        Stop-TestEmulator $script:Emulator
-    }
+    AfterAll { Exit-DropzoneTestSession }
 
     It 'assigns Transport Hygiene to the app: RoleAssigneeName is the service principal''s object id' {
         $assignment = New-ManagementRoleAssignment -Role 'Transport Hygiene' -App $script:SpObjectId -ErrorAction Stop
@@ -449,17 +423,13 @@ Describe 'Management role assignments' {
 
 Describe 'What tests can choose' {
     BeforeAll {
-        $script:Emulator = Start-TestEmulator -Tenant 'exchange-test'
-        $null = Connect-TestExchange -Emulator $script:Emulator
+        $script:Session = Enter-DropzoneTestSession -Tenant 'exchange-test' -Exchange -Variable Emulator
         function Use-Option([hashtable] $Option) {
             Invoke-EmulatorControl -Emulator $script:Emulator -Path 'reset' -Method POST
             $null = Set-ExchangeOption -Emulator $script:Emulator @Option
         }
     }
-    AfterAll {
-        Disconnect-TestExchange
-        Stop-TestEmulator $script:Emulator
-    }
+    AfterAll { Exit-DropzoneTestSession }
 
     Context 'Exchange behaviours no source settles, one value at a time (exchange.options)' {
 

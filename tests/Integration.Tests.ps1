@@ -9,12 +9,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-TestModulePath) -Force
-    $script:Emulator = Start-TestEmulator -Tenant default
-    $script:AppId = [guid]'a7d1c3e5-2b4f-4c6a-9e8d-1f3b5d7a9c2e'
-    $script:ManageAsApp = 'dc50a0fb-09a3-484d-be87-e023b12c6440'
-    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("dz-integration-" + [guid]::NewGuid())
-    $null = New-Item -ItemType Directory -Path $Work
+    $script:Session = Enter-DropzoneTestSession -Tenant default -Graph -Exchange -Variable Emulator, AppId, ManageAsApp, Work
 
     $script:Behaviour = $null
     function Use-Tenant([string] $Name) {
@@ -30,17 +25,9 @@ BeforeAll {
         $certificate = New-TestCertificate -Path $path -NotAfter ([DateTimeOffset]::UtcNow.AddDays($NotAfterDays))
         [pscustomobject]@{ Path = $path; Thumbprint = $certificate.Thumbprint }
     }
-
-    Connect-TestGraph -Emulator $Emulator | Out-Null
-    Connect-TestExchange -Emulator $Emulator | Out-Null
 }
 
-AfterAll {
-    Disconnect-TestExchange
-    Disconnect-DropzoneGraph
-    Stop-TestEmulator
-    Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue
-}
+AfterAll { Exit-DropzoneTestSession }
 
 Describe 'Install, Test and Uninstall when <Behaviour>' -ForEach $Behaviours {
     BeforeAll { $script:Behaviour = $Exchange }

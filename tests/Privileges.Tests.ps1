@@ -3,12 +3,8 @@
 # And the emulator, like Graph, refuses a write whose JWT lacks the permission.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-TestModulePath) -Force
-    $script:Emulator = Start-TestEmulator -Tenant default
-    $script:AppId = [guid]'a7d1c3e5-2b4f-4c6a-9e8d-1f3b5d7a9c2e'
-    $script:AppObjectId = '0c3f5a7e-9b1d-4f2a-8c4e-6a8b0c2d4e6f'
-    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("dz-privileges-" + [guid]::NewGuid())
-    $null = New-Item -ItemType Directory -Path $Work
+    # Graph is connected by the tests, each with the scopes it is about.
+    $script:Session = Enter-DropzoneTestSession -Tenant default -Module -Exchange -Variable Emulator, AppId, AppObjectId, Work
     $script:Vendor = Join-Path $Work 'vendor.crt'
     $null = New-TestCertificate -Path $Vendor
     $script:WithoutConsent = @('Application.ReadWrite.All', 'User.Read')
@@ -17,15 +13,9 @@ BeforeAll {
     function Connect-With([string[]] $Scopes) {
         Connect-TestGraph -Emulator $Emulator -Token (New-TestAccessToken -Scopes $Scopes) | Out-Null
     }
-    Connect-TestExchange -Emulator $Emulator | Out-Null
 }
 
-AfterAll {
-    Disconnect-TestExchange
-    Disconnect-DropzoneGraph
-    Stop-TestEmulator
-    Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue
-}
+AfterAll { Exit-DropzoneTestSession }
 
 Describe 'A token without AppRoleAssignment.ReadWrite.All' {
     BeforeEach {

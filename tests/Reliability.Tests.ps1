@@ -9,11 +9,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-TestModulePath) -Force
-    $script:Emulator = Start-TestEmulator -Tenant default
-    $script:AppId = [guid]'a7d1c3e5-2b4f-4c6a-9e8d-1f3b5d7a9c2e'
-    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("dz-reliability-" + [guid]::NewGuid())
-    $null = New-Item -ItemType Directory -Path $Work
+    $script:Session = Enter-DropzoneTestSession -Tenant default -Graph -Exchange -Variable Emulator, AppId, Work
     $script:Pool = New-CertificatePool -Count 6
     # Vendor certificates expire every year: last year's, and the one before rotation.
     $script:ExpiredPool = @(1..2 | ForEach-Object { New-TestCertificate -Subject "CN=Expired $_" -NotBefore ([DateTimeOffset]::UtcNow.Date.AddDays(-400)) -NotAfter ([DateTimeOffset]::UtcNow.Date.AddDays(-10 * $_)) })
@@ -58,17 +54,9 @@ BeforeAll {
             }
         }
     }
-
-    Connect-TestGraph -Emulator $Emulator | Out-Null
-    Connect-TestExchange -Emulator $Emulator | Out-Null
 }
 
-AfterAll {
-    Disconnect-TestExchange
-    Disconnect-DropzoneGraph
-    Stop-TestEmulator
-    Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue
-}
+AfterAll { Exit-DropzoneTestSession }
 
 Describe 'Preservation and idempotency on generated tenants' {
     # Besides the tenant, each seed chooses how Entra ID behaves: one in four replicates new objects

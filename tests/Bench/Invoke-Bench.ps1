@@ -188,8 +188,6 @@ function Add-Row {
 }
 
 $failures = [Collections.Generic.List[string]]::new()
-$work = Join-Path ([IO.Path]::GetTempPath()) ("dz-bench-" + [guid]::NewGuid().ToString('N'))
-$null = New-Item -ItemType Directory -Path $work
 $emulator = $null
 $report = [ordered]@{
     machine = [ordered]@{
@@ -205,10 +203,12 @@ $report = [ordered]@{
     exchangeLatencyMs = $ExchangeLatencyMilliseconds
 }
 try {
+    # The emulator and a work folder; Exit-DropzoneTestSession (in finally) stops and removes them.
+    $session = Enter-DropzoneTestSession -Tenant $tenant
+    $emulator = $session.Emulator
     # The stand-in for the vendor's <tenant>.dropzone.app.crt (public part only).
-    $crt = Join-Path $work 'contoso.dropzone.app.crt'
+    $crt = Join-Path $session.Work 'contoso.dropzone.app.crt'
     $thumbprint = (New-TestCertificate -Subject 'CN=contoso.dropzone.app' -Path $crt -Format Pem).Thumbprint
-    $emulator = Start-TestEmulator -Tenant $tenant
     $token = New-TestAccessToken
     $tokenText = Get-TestTokenText -Token $token
 
@@ -394,9 +394,8 @@ Disconnect-TestExchange
     $failures.Add("The bench failed: $($_.Exception.Message)")
     Write-Host ($_ | Out-String) -ForegroundColor Red
 } finally {
-    Disconnect-Bench
-    Stop-TestEmulator
-    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    # Disconnects Graph and Exchange, stops the emulator, removes the work folder.
+    try { Exit-DropzoneTestSession } catch { $failures.Add("The clean-up failed: $($_.Exception.Message)") }
 }
 
 if ($rows.Count -gt 0) {

@@ -153,7 +153,6 @@ Write-Host ' module - not Microsoft 365. No sign-in, no real tenant: nothing lea
 Write-Host '=====================================================================================' -ForegroundColor Yellow
 
 $emulator = $null
-$tempFolder = $null
 $exitCode = 0
 try {
     Import-Module (Join-Path $repoRoot 'tests/TestHelpers.psm1') -Force
@@ -161,14 +160,11 @@ try {
     $seed = Get-Content -LiteralPath $tenantFile -Raw | ConvertFrom-Json
 
     Write-Section "1. The tenant emulator, seeded with tests/TenantEmulator/tenants/$Tenant.json"
-    $emulator = Start-TestEmulator -Tenant $Tenant
+    # The emulator, a work folder and the module imported; Exit-DropzoneTestSession (below) undoes it all.
+    $session = Enter-DropzoneTestSession -Tenant $Tenant -Module
+    $emulator = $session.Emulator
     Write-Host "   Tenant emulator listening on $($emulator.BaseUri) (pid $($emulator.Process.Id)); it exits with this demo."
 
-    $modulePath = Get-TestModulePath
-    if (-not (Test-Path -LiteralPath (Join-Path $modulePath 'Dropzone.ExoSetup.psd1'))) {
-        throw "The module is not built ($modulePath): run ./build.ps1 Build (./build.ps1 Demo does)."
-    }
-    Import-Module $modulePath -Force
     foreach ($name in 'Install-DropzoneExoIntegration', 'Test-DropzoneExoIntegration') {
         if (-not (Get-Command $name -Module Dropzone.ExoSetup -ErrorAction SilentlyContinue)) {
             throw "The built module has no $name (rebuild with ./build.ps1 Build)."
@@ -192,9 +188,7 @@ try {
 
     Write-Section '4. The certificate from the Dropzone UI'
     $tenantName = $organizationId.Split('.')[0]
-    $tempFolder = Join-Path ([IO.Path]::GetTempPath()) "dropzone-demo-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-    $null = New-Item -ItemType Directory -Path $tempFolder
-    $certificatePath = Join-Path $tempFolder "$tenantName.dropzone.app.crt"
+    $certificatePath = Join-Path $session.Work "$tenantName.dropzone.app.crt"
     $vendorCertificate = New-TestCertificate -Subject "CN=$tenantName.dropzone.app" -Path $certificatePath -Format Pem
     $thumbprint = $vendorCertificate.Thumbprint
     Write-Host "   $certificatePath"
@@ -284,11 +278,9 @@ try {
     if ($_.InvocationInfo -and $_.InvocationInfo.ScriptLineNumber) { Write-Host "   at $(Split-Path -Leaf $_.InvocationInfo.ScriptName) line $($_.InvocationInfo.ScriptLineNumber)" -ForegroundColor Red }
     if ($_.ErrorDetails -and $_.ErrorDetails.RecommendedAction) { Write-Host "   $($_.ErrorDetails.RecommendedAction)" -ForegroundColor Red }
 } finally {
-    # Each clean-up on its own, so one failing never leaves the emulator running.
-    try { if (Get-Command Disconnect-TestExchange -ErrorAction SilentlyContinue) { Disconnect-TestExchange } } catch { Write-Host "   (Exchange disconnect: $($_.Exception.Message))" -ForegroundColor DarkGray }
-    try { if (Get-Module Dropzone.ExoSetup) { $null = Disconnect-DropzoneGraph } } catch { Write-Host "   (Graph disconnect: $($_.Exception.Message))" -ForegroundColor DarkGray }
-    if ($emulator) { Stop-TestEmulator -Emulator $emulator }
-    if ($tempFolder) { Remove-Item -LiteralPath $tempFolder -Recurse -Force -ErrorAction SilentlyContinue }
+    # Both connections closed, the emulator stopped, the work folder removed: each on its own, so one
+    # failing never leaves the emulator running.
+    try { if (Get-Command Exit-DropzoneTestSession -ErrorAction SilentlyContinue) { Exit-DropzoneTestSession } } catch { Write-Host "   ($($_.Exception.Message))" -ForegroundColor DarkGray }
 }
 
 Write-Host ''

@@ -109,11 +109,11 @@ namespace Dropzone.ExoSetup.Engine.Graph
 
         private GraphCall OrganizationCall(string id) =>
             new GraphCall(id, _client.Organization.ToGetRequestInformation(r =>
-                r.QueryParameters.Select = new[] { "id", "displayName", "verifiedDomains" }), GraphOperation.ReadOrganization);
+                r.QueryParameters.Select = new[] { "id", "displayName", "verifiedDomains" }), GraphOperations.ReadOrganization);
 
         private static async Task<OrganizationInfo> ReadOrganizationAsync(GraphReply reply, CancellationToken cancellationToken)
         {
-            var page = await Read(reply, OrganizationCollectionResponse.CreateFromDiscriminatorValue, GraphOperation.ReadOrganization, cancellationToken).ConfigureAwait(false);
+            var page = await Read(reply, OrganizationCollectionResponse.CreateFromDiscriminatorValue, GraphOperations.ReadOrganization, cancellationToken).ConfigureAwait(false);
             var organization = page?.Value?.FirstOrDefault()
                 ?? throw new DropzoneException(ErrorIds.GraphRequestFailed, ErrorKind.InvalidData,
                     "Graph returned no organization for this tenant.", "Check that the account signs in to the intended tenant.");

@@ -30,13 +30,10 @@ namespace Dropzone.ExoSetup
         /// <summary>The object errors are about when the engine does not name one.</summary>
         protected virtual object ErrorTarget => null;
 
-        protected virtual void BeginProcessingCore() { }
+        /// <summary>The cmdlet's work for one input object: bind, call the engine, write.</summary>
         protected virtual void ProcessRecordCore() { }
-        protected virtual void EndProcessingCore() { }
 
-        protected sealed override void BeginProcessing() => Guard(BeginProcessingCore);
         protected sealed override void ProcessRecord() => Guard(ProcessRecordCore);
-        protected sealed override void EndProcessing() => Guard(EndProcessingCore);
 
         protected override void StopProcessing() => _stopping.Cancel();
 

@@ -143,9 +143,7 @@ namespace Dropzone.ExoSetup
 
         /// <summary>The runspace's Graph connection, or GraphNotConnected telling how to make one.</summary>
         internal static GraphConnection RequireGraph() =>
-            GraphSessions.Current ?? throw new DropzoneException(ErrorIds.GraphNotConnected, ErrorKind.NotConnected,
-                "Not connected to Microsoft Graph.",
-                "Run Connect-DropzoneGraph first (in Azure Cloud Shell it signs in as you without parameters).");
+            GraphSessions.Current ?? throw DropzoneErrors.GraphNotConnected();
 
         private void Guard(Action body)
         {

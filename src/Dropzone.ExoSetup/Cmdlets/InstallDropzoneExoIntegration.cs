@@ -131,9 +131,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             if (string.IsNullOrEmpty(summary.OrganizationId))
             {
                 steps.Record(OrganizationStep, IntegrationStepStatus.Failed, "The tenant has no verified domain marked isInitial.");
-                throw new DropzoneException(ErrorIds.OrganizationIdNotFound, ErrorKind.NotFound,
-                    "The tenant has no verified domain marked isInitial, so the Organization ID is unknown.",
-                    "Look for the *.onmicrosoft.com domain under Entra ID > Custom domain names.");
+                throw DropzoneErrors.OrganizationIdNotFound(summary.TenantId);
             }
             steps.Record(OrganizationStep, IntegrationStepStatus.AlreadyDone, $"{summary.OrganizationId}: enter it as \"Organization ID\" in the Dropzone AI UI.");
         }

@@ -19,7 +19,7 @@ namespace Dropzone.ExoSetup.Cmdlets
         protected override void ProcessRecordCore()
         {
             var exchange = new ExchangeLookup(ConnectedExchange(), ApplicationId, Role);
-            var servicePrincipal = exchange.Registered ?? throw ExchangeSteps.ServicePrincipalMissing(ApplicationId);
+            var servicePrincipal = exchange.Registered ?? throw Engine.Errors.DropzoneErrors.ExchangeServicePrincipalMissing(ApplicationId);
             var existing = exchange.Assignment(servicePrincipal);
             var result = new ExchangeRoleAssignmentResult { Role = Role, AppId = ApplicationId, ObjectId = servicePrincipal.ObjectId };
             if (existing != null)

@@ -28,9 +28,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             var wait = TimeSpan.FromSeconds(Math.Min(TimeoutSeconds, 60));
             var servicePrincipal = Run(cancel => graph.Gateway.FindKnownServicePrincipalAsync(ApplicationId, wait, cancel),
                 () => exchange.ReadAhead(namedAssignment: false))
-                ?? throw new DropzoneException(ErrorIds.ServicePrincipalNotFound, ErrorKind.NotFound,
-                    $"The application {ApplicationId} has no service principal (Enterprise application) in Entra ID.",
-                    $"Run Grant-DropzoneExoPermission -ApplicationId {ApplicationId} first: it creates the service principal.", ApplicationId);
+                ?? throw DropzoneErrors.ServicePrincipalNotFoundForExchange(ApplicationId);
             var displayName = DisplayName ?? servicePrincipal.DisplayName;
 
             var existing = exchange.Registered;

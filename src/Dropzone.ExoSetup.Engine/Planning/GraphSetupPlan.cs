@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Dropzone.ExoSetup.Engine.Certificates;
@@ -30,19 +31,39 @@ namespace Dropzone.ExoSetup.Engine.Planning
         /// <summary>The vendor's certificate when it is on the app already; null when the plan adds it.</summary>
         public CertificateDetails ExistingCertificate { get; }
 
+        /// <summary>The certificate change (add, or remove expired ones), or null when the certificate needs none.</summary>
+        public PlannedChange CertificateChange => Changes.FirstOrDefault(c => c.Kind == ChangeKind.AddCertificate || c.Kind == ChangeKind.RemoveCertificate);
+
+        /// <summary>The permission, service principal and consent changes.</summary>
+        public IReadOnlyList<PlannedChange> PermissionChanges => Changes.Where(c => c != CertificateChange).ToList();
+
         public static Task<GraphSetupPlan> CreateAsync(GraphGateway gateway, Guid appId, VendorCertificate certificate, string certificateName,
             bool skipConsent, CancellationToken cancellationToken) =>
             CreateAsync(gateway, appId, certificate, certificateName, skipConsent, removeExpiredCertificates: false, cancellationToken);
 
         /// <summary>As above; with <c>removeExpiredCertificates</c> the app's expired certificates go in the same write (-RemoveExpiredCertificate).</summary>
-        public static async Task<GraphSetupPlan> CreateAsync(GraphGateway gateway, Guid appId, VendorCertificate certificate, string certificateName,
-            bool skipConsent, bool removeExpiredCertificates, CancellationToken cancellationToken)
+        public static Task<GraphSetupPlan> CreateAsync(GraphGateway gateway, Guid appId, VendorCertificate certificate, string certificateName,
+            bool skipConsent, bool removeExpiredCertificates, CancellationToken cancellationToken) =>
+            CreateAsync(gateway, appId, ApplicationParts.Consent | ApplicationParts.Organization, certificate, certificateName, removeExpiredCertificates,
+                permission: true, skipConsent, cancellationToken);
+
+        /// <summary>
+        /// The plan of one or more Entra ID steps, from one read of <paramref name="parts"/>: the
+        /// certificate when <paramref name="certificate"/> is given, Exchange.ManageAsApp (and
+        /// consent unless <paramref name="skipConsent"/>) when <paramref name="permission"/>.
+        /// </summary>
+        public static async Task<GraphSetupPlan> CreateAsync(GraphGateway gateway, Guid appId, ApplicationParts parts, VendorCertificate certificate,
+            string certificateName, bool removeExpiredCertificates, bool permission, bool skipConsent, CancellationToken cancellationToken)
         {
-            var state = await gateway.ReadApplicationAsync(appId, ApplicationParts.Consent | ApplicationParts.Organization, cancellationToken).ConfigureAwait(false);
+            var state = await gateway.ReadApplicationAsync(appId, parts, cancellationToken).ConfigureAwait(false);
             var changes = new List<PlannedChange>();
-            var addCertificate = ApplicationPlanner.PlanAddCertificate(state, certificate, certificateName, removeExpiredCertificates, DateTimeOffset.UtcNow, out var existing);
-            if (addCertificate != null) changes.Add(addCertificate);
-            changes.AddRange(ApplicationPlanner.PlanPermission(state, skipConsent));
+            CertificateDetails existing = null;
+            if (certificate != null)
+            {
+                var addCertificate = ApplicationPlanner.PlanAddCertificate(state, certificate, certificateName, removeExpiredCertificates, DateTimeOffset.UtcNow, out existing);
+                if (addCertificate != null) changes.Add(addCertificate);
+            }
+            if (permission) changes.AddRange(ApplicationPlanner.PlanPermission(state, skipConsent));
             return new GraphSetupPlan(state, changes, existing);
         }
     }

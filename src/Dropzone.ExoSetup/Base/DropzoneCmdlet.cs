@@ -81,6 +81,11 @@ namespace Dropzone.ExoSetup
             return result;
         }
 
+        private CmdletStepHost _steps;
+
+        /// <summary>This cmdlet as the engine's step routines take it.</summary>
+        internal Engine.Steps.IStepHost StepHost => _steps ?? (_steps = new CmdletStepHost(this));
+
         /// <summary>True once a ShouldProcess question was answered by -WhatIf: the command then writes no result.</summary>
         internal bool WhatIfRequested { get; private set; }
 

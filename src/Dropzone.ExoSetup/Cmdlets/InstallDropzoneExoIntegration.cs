@@ -69,7 +69,7 @@ namespace Dropzone.ExoSetup.Cmdlets
                 TenantId = graph.Context.TenantId,
                 Account = graph.Context.Account,
             });
-            if (!WhatIfRequested) WriteObject(IntegrationSummary.From(report));
+            if (!WhatIfRequested) WriteObject(new IntegrationSummary(report));
             if (report.Failure != null) ExceptionDispatchInfo.Capture(report.Failure).Throw();
         }
     }

@@ -34,7 +34,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             var exchange = SkipExchange ? null : ConnectedExchange();
             var report = IntegrationUninstall.Run(StepHost, graph.Gateway, ApplicationId, exchange,
                 new UninstallRequest { KeepCertificate = KeepCertificate, Thumbprints = Thumbprint });
-            if (report != null) WriteObject(IntegrationSummary.From(report));
+            if (report != null) WriteObject(new IntegrationSummary(report));
         }
     }
 }

@@ -36,30 +36,26 @@ namespace Dropzone.ExoSetup
     /// </summary>
     public sealed class IntegrationSummary
     {
-        public string OrganizationId { get; internal set; }
-        public string TenantId { get; internal set; }
-        public Guid ApplicationId { get; internal set; }
-        public string ApplicationDisplayName { get; internal set; }
-        public string ServicePrincipalObjectId { get; internal set; }
-        public string CertificateThumbprint { get; internal set; }
-        public DateTimeOffset? CertificateNotAfter { get; internal set; }
-        public IntegrationStep[] Steps { get; internal set; } = new IntegrationStep[0];
+        // The engine's report, shown as PowerShell output (the engine's types stay in its own load context).
+        private readonly IntegrationReport _report;
+
+        internal IntegrationSummary(IntegrationReport report)
+        {
+            _report = report;
+            Steps = report.Steps.Select(IntegrationStep.From).ToArray();
+        }
+
+        public string OrganizationId => _report.OrganizationId;
+        public string TenantId => _report.TenantId;
+        public Guid ApplicationId => _report.ApplicationId;
+        public string ApplicationDisplayName => _report.ApplicationDisplayName;
+        public string ServicePrincipalObjectId => _report.ServicePrincipalObjectId;
+        public string CertificateThumbprint => _report.CertificateThumbprint;
+        public DateTimeOffset? CertificateNotAfter => _report.CertificateNotAfter;
+        public IntegrationStep[] Steps { get; }
 
         /// <summary>What is left to do, in words: the vendor UI entry, or the Exchange steps still to run.</summary>
-        public string NextSteps { get; internal set; }
-
-        internal static IntegrationSummary From(IntegrationReport report) => new IntegrationSummary
-        {
-            OrganizationId = report.OrganizationId,
-            TenantId = report.TenantId,
-            ApplicationId = report.ApplicationId,
-            ApplicationDisplayName = report.ApplicationDisplayName,
-            ServicePrincipalObjectId = report.ServicePrincipalObjectId,
-            CertificateThumbprint = report.CertificateThumbprint,
-            CertificateNotAfter = report.CertificateNotAfter,
-            Steps = report.Steps.Select(IntegrationStep.From).ToArray(),
-            NextSteps = report.NextSteps,
-        };
+        public string NextSteps => _report.NextSteps;
 
         /// <summary>Every step is Done or AlreadyDone.</summary>
         public bool Complete => Steps.Length > 0 && Steps.All(s => s.Status == IntegrationStepStatus.Done || s.Status == IntegrationStepStatus.AlreadyDone);

@@ -24,7 +24,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
         private const string ObjectNotFoundWording = "The operation couldn't be performed because object '{0}' couldn't be found on 'EMU01DC01.PROD.OUTLOOK.COM'.";
 
         /// <summary>Exchange in memory, with Exchange's awkward habits switchable, counting every call by cmdlet.</summary>
-        private sealed class InMemoryExchange : IExchangeGateway
+        internal sealed class InMemoryExchange : IExchangeGateway
         {
             public List<ExchangeServicePrincipal> ServicePrincipals { get; } = new List<ExchangeServicePrincipal>();
             public List<ExchangeRoleAssignment> Assignments { get; } = new List<ExchangeRoleAssignment>();

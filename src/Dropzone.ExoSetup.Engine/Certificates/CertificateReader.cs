@@ -28,9 +28,7 @@ namespace Dropzone.ExoSetup.Engine.Certificates
         {
             var expected = NormalizeExpected(expectedThumbprint);
             if (string.IsNullOrEmpty(path) || !File.Exists(path))
-                throw new DropzoneException(ErrorIds.CertificateFileNotFound, ErrorKind.NotFound,
-                    $"The certificate file '{path}' does not exist.",
-                    "Download the certificate (<tenant>.dropzone.app.crt) from the Dropzone AI UI (Settings > Integrations > MS 365/Defender) and pass its path.", path);
+                throw DropzoneErrors.CertificateFileNotFound(path);
             byte[] content;
             try
             {
@@ -38,8 +36,7 @@ namespace Dropzone.ExoSetup.Engine.Certificates
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                throw new DropzoneException(ErrorIds.CertificateFileNotFound, ErrorKind.NotFound,
-                    $"The certificate file '{path}' cannot be read: {e.Message}", "Check the path and its permissions.", path, innerException: e);
+                throw DropzoneErrors.CertificateFileUnreadable(path, e);
             }
             var der = ExtractDer(content, path, warn ?? (_ => { }));
             return Check(der, expected, now, path);
@@ -55,22 +52,17 @@ namespace Dropzone.ExoSetup.Engine.Certificates
         {
             using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
             {
-                if (stream.CanSeek && stream.Length > MaxFileBytes) throw TooLarge(path, stream.Length);
+                if (stream.CanSeek && stream.Length > MaxFileBytes) throw DropzoneErrors.CertificateTooLarge(path, stream.Length);
                 // A file whose length is not known up front (a pipe, a device) is read up to the limit only.
                 var buffer = new byte[MaxFileBytes + 1];
                 var total = 0;
                 int read;
                 while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
-                if (total > MaxFileBytes) throw TooLarge(path, null);
+                if (total > MaxFileBytes) throw DropzoneErrors.CertificateTooLarge(path, null);
                 Array.Resize(ref buffer, total);
                 return buffer;
             }
         }
-
-        private static DropzoneException TooLarge(string path, long? length) =>
-            new DropzoneException(ErrorIds.CertificateInvalid, ErrorKind.InvalidData,
-                $"{path} cannot be read as a certificate: it is {(length.HasValue ? $"{length.Value / 1048576.0:0.#} MiB" : "larger than 1 MiB")}, and a certificate file is a few KB (at most 1 MiB is read).",
-                "Pass the .crt file downloaded from the Dropzone AI UI (PEM, DER or base64).", path);
 
         /// <summary>Checks a certificate given as an object (-Certificate).</summary>
         public static VendorCertificate FromCertificate(X509Certificate2 certificate, string expectedThumbprint, DateTimeOffset now)
@@ -78,7 +70,7 @@ namespace Dropzone.ExoSetup.Engine.Certificates
             if (certificate == null) throw new ArgumentNullException(nameof(certificate));
             var expected = NormalizeExpected(expectedThumbprint);
             if (certificate.HasPrivateKey)
-                throw HasPrivateKey("the -Certificate object");
+                throw DropzoneErrors.CertificateHasPrivateKey("the -Certificate object");
             return Check(certificate.RawData, expected, now, "the -Certificate object");
         }
 
@@ -100,15 +92,13 @@ namespace Dropzone.ExoSetup.Engine.Certificates
             if (string.IsNullOrWhiteSpace(expectedThumbprint)) return null;
             var normalized = new string(expectedThumbprint.Where(c => !char.IsWhiteSpace(c) && c != ':' && c != '-').ToArray()).ToUpperInvariant();
             if (!Hex40.IsMatch(normalized))
-                throw new DropzoneException(ErrorIds.InvalidThumbprint, ErrorKind.InvalidArgument,
-                    $"'{expectedThumbprint}' is not a certificate thumbprint (40 hexadecimal characters).",
-                    "Copy the thumbprint exactly as the Dropzone AI UI shows it.", expectedThumbprint);
+                throw DropzoneErrors.InvalidThumbprint(expectedThumbprint);
             return normalized;
         }
 
         private static byte[] ExtractDer(byte[] content, string source, Action<string> warn)
         {
-            if (content.Length == 0) throw Invalid(source, "the file is empty");
+            if (content.Length == 0) throw DropzoneErrors.CertificateInvalid(source, "the file is empty");
 
             // Binary: DER (a certificate) or PKCS#12 (a certificate with its private key).
             if (content[0] == 0x30)
@@ -124,9 +114,9 @@ namespace Dropzone.ExoSetup.Engine.Certificates
             if (text.Contains("-----BEGIN"))
             {
                 if (blocks.Any(b => b.Groups["label"].Value.Contains("PRIVATE KEY")) || text.Contains("PRIVATE KEY-----"))
-                    throw HasPrivateKey(source);
+                    throw DropzoneErrors.CertificateHasPrivateKey(source);
                 var certificates = blocks.Where(b => b.Groups["label"].Value == "CERTIFICATE").ToList();
-                if (certificates.Count == 0) throw Invalid(source, "it has no '-----BEGIN CERTIFICATE-----' block");
+                if (certificates.Count == 0) throw DropzoneErrors.CertificateInvalid(source, "it has no '-----BEGIN CERTIFICATE-----' block");
                 if (certificates.Count > 1)
                     warn($"{source} holds {certificates.Count} certificates; the first one is used.");
                 return FromBinary(DecodeBase64(certificates[0].Groups["body"].Value, source), source);
@@ -145,7 +135,7 @@ namespace Dropzone.ExoSetup.Engine.Certificates
             }
             catch (FormatException)
             {
-                throw Invalid(source, "it is neither a PEM, DER nor base64 certificate");
+                throw DropzoneErrors.CertificateInvalid(source, "it is neither a PEM, DER nor base64 certificate");
             }
         }
 
@@ -158,16 +148,16 @@ namespace Dropzone.ExoSetup.Engine.Certificates
             }
             catch (CryptographicException)
             {
-                throw Invalid(source, "it is not a certificate");
+                throw DropzoneErrors.CertificateInvalid(source, "it is not a certificate");
             }
             switch (type)
             {
                 case X509ContentType.Cert:
                     return bytes;
                 case X509ContentType.Pkcs12:
-                    throw HasPrivateKey(source);
+                    throw DropzoneErrors.CertificateHasPrivateKey(source);
                 default:
-                    throw Invalid(source, $"it holds {type} content, not a single certificate");
+                    throw DropzoneErrors.CertificateInvalid(source, $"it holds {type} content, not a single certificate");
             }
         }
 
@@ -180,7 +170,7 @@ namespace Dropzone.ExoSetup.Engine.Certificates
             }
             catch (CryptographicException e)
             {
-                throw Invalid(source, e.Message);
+                throw DropzoneErrors.CertificateInvalid(source, e.Message);
             }
             using (certificate)
             {
@@ -188,25 +178,11 @@ namespace Dropzone.ExoSetup.Engine.Certificates
                 var notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero);
                 var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
                 if (expected != null && expected != thumbprint)
-                    throw new DropzoneException(ErrorIds.CertificateThumbprintMismatch, ErrorKind.InvalidData,
-                        $"The certificate in {source} has the thumbprint {thumbprint}, not {expected} as expected.",
-                        "Download the certificate again from the Dropzone AI UI, or check the thumbprint you passed to -ExpectedThumbprint.", thumbprint);
+                    throw DropzoneErrors.CertificateThumbprintMismatch(source, thumbprint, expected);
                 if (notAfter <= now)
-                    throw new DropzoneException(ErrorIds.CertificateExpired, ErrorKind.InvalidData,
-                        $"The certificate {thumbprint} in {source} expired on {notAfter:yyyy-MM-dd HH:mm} UTC.",
-                        "Download the current certificate from the Dropzone AI UI.", thumbprint);
+                    throw DropzoneErrors.CertificateExpired(source, thumbprint, notAfter);
                 return new VendorCertificate((byte[])der.Clone(), thumbprint, certificate.Subject, notBefore, notAfter);
             }
         }
-
-        private static DropzoneException HasPrivateKey(string source) =>
-            new DropzoneException(ErrorIds.CertificateHasPrivateKey, ErrorKind.SecurityError,
-                $"{source} holds a private key. Dropzone AI keeps its private key, so this is not the vendor's certificate, and a private key must not be handled here.",
-                "Use the public certificate (.crt) downloaded from the Dropzone AI UI; delete stray copies of private keys.", source);
-
-        private static DropzoneException Invalid(string source, string why) =>
-            new DropzoneException(ErrorIds.CertificateInvalid, ErrorKind.InvalidData,
-                $"{source} cannot be read as a certificate: {why}.",
-                "Pass the .crt file downloaded from the Dropzone AI UI (PEM, DER or base64).", source);
     }
 }

@@ -20,7 +20,7 @@ namespace Dropzone.ExoSetup.Engine.Connection
             {
                 case SignInMethod.AccessToken:
                     if (request.AccessToken == null || request.AccessToken.Length == 0)
-                        throw InvalidParameters("-AccessToken is empty.");
+                        throw DropzoneErrors.InvalidSignInParameters("-AccessToken is empty.");
                     return new AccessTokenCredential(request.AccessToken);
 
                 case SignInMethod.ManagedIdentity:
@@ -65,7 +65,7 @@ namespace Dropzone.ExoSetup.Engine.Connection
             // MSAL refuses a user-assigned identity in Cloud Shell only when asked for a token
             // (CloudShellManagedIdentitySource): say so before anything is sent.
             if (!string.IsNullOrEmpty(clientId) && CloudShell.IsPresent)
-                throw InvalidParameters($"Azure Cloud Shell has no user-assigned managed identities (-ClientId {clientId}): its token endpoint serves only the signed-in user's token. " +
+                throw DropzoneErrors.InvalidSignInParameters($"Azure Cloud Shell has no user-assigned managed identities (-ClientId {clientId}): its token endpoint serves only the signed-in user's token. " +
                     "Run Connect-DropzoneGraph without parameters (Cloud Shell's sign-in), or Connect-DropzoneGraph -UseDeviceCode.");
             return new ManagedIdentityCredential(string.IsNullOrEmpty(clientId)
                 ? ManagedIdentityId.SystemAssigned
@@ -100,23 +100,19 @@ namespace Dropzone.ExoSetup.Engine.Connection
         private static TokenCredential ClientCertificate(SignInRequest request)
         {
             if (string.IsNullOrEmpty(request.ClientId) || string.IsNullOrEmpty(request.TenantId))
-                throw InvalidParameters("Certificate sign-in needs both -ClientId and -TenantId.");
+                throw DropzoneErrors.InvalidSignInParameters("Certificate sign-in needs both -ClientId and -TenantId.");
             var options = new ClientCertificateCredentialOptions { AuthorityHost = request.Environment.AuthorityHost };
 
             if (request.Certificate != null)
             {
                 if (!request.Certificate.HasPrivateKey)
-                    throw new DropzoneException(ErrorIds.CertificateInvalid, ErrorKind.InvalidArgument,
-                        $"The certificate {request.Certificate.Thumbprint} has no private key, so it cannot sign in.",
-                        "Pass a certificate with its private key (from the certificate store or a .pfx file).", request.Certificate.Thumbprint);
+                    throw DropzoneErrors.SignInCertificateWithoutPrivateKey(request.Certificate.Thumbprint);
                 return new ClientCertificateCredential(request.TenantId, request.ClientId, request.Certificate, options);
             }
             if (!string.IsNullOrEmpty(request.CertificatePath))
             {
                 if (!File.Exists(request.CertificatePath))
-                    throw new DropzoneException(ErrorIds.CertificateFileNotFound, ErrorKind.NotFound,
-                        $"The certificate file '{request.CertificatePath}' does not exist.",
-                        "Check the path passed to -CertificatePath.", request.CertificatePath);
+                    throw DropzoneErrors.SignInCertificateFileNotFound(request.CertificatePath);
                 if (request.CertificatePassword != null)
                 {
                     var certificate = LoadPfx(request.CertificatePath, request.CertificatePassword);
@@ -128,7 +124,7 @@ namespace Dropzone.ExoSetup.Engine.Connection
             if (!string.IsNullOrEmpty(request.CertificateThumbprint))
                 return new ClientCertificateCredential(request.TenantId, request.ClientId, FromStore(request.CertificateThumbprint), options);
 
-            throw InvalidParameters("Certificate sign-in needs -CertificateThumbprint, -Certificate or -CertificatePath.");
+            throw DropzoneErrors.InvalidSignInParameters("Certificate sign-in needs -CertificateThumbprint, -Certificate or -CertificatePath.");
         }
 
         private static X509Certificate2 LoadPfx(string path, System.Security.SecureString password)
@@ -139,9 +135,7 @@ namespace Dropzone.ExoSetup.Engine.Connection
             }
             catch (System.Security.Cryptography.CryptographicException e)
             {
-                throw new DropzoneException(ErrorIds.CertificateInvalid, ErrorKind.InvalidData,
-                    $"The certificate file '{path}' could not be read: {e.Message}",
-                    "Check the file and its password.", path, innerException: e);
+                throw DropzoneErrors.SignInCertificateUnreadable(path, e);
             }
         }
 
@@ -165,13 +159,7 @@ namespace Dropzone.ExoSetup.Engine.Connection
                     // A store that does not exist on this platform (LocalMachine on Linux): look in the next.
                 }
             }
-            throw new DropzoneException(ErrorIds.CertificateNotFoundInStore, ErrorKind.NotFound,
-                $"No certificate with thumbprint {wanted} and a private key is in the CurrentUser or LocalMachine 'My' store.",
-                "Import the certificate with its private key, or use -CertificatePath.", wanted);
+            throw DropzoneErrors.CertificateNotFoundInStore(wanted);
         }
-
-        private static DropzoneException InvalidParameters(string message) =>
-            new DropzoneException(ErrorIds.InvalidSignInParameters, ErrorKind.InvalidArgument, message,
-                "See Get-Help Connect-DropzoneGraph -Parameter * for the ways to sign in.");
     }
 }

@@ -111,9 +111,7 @@ namespace Dropzone.ExoSetup.Engine.Connection
         {
             if (string.IsNullOrEmpty(actual) || !Guid.TryParse(request.TenantId, out var expected)) return;
             if (Guid.TryParse(actual, out var tenant) && tenant == expected) return;
-            throw new DropzoneException(ErrorIds.TenantMismatch, ErrorKind.InvalidArgument,
-                $"The token is for tenant {actual}, not for -TenantId {request.TenantId}. The previous connection (if any) was kept.",
-                "Sign in to the intended tenant (Connect-DropzoneGraph -UseDeviceCode -TenantId <tenant>), or leave out -TenantId.", request.TenantId);
+            throw DropzoneErrors.TenantMismatch(actual, request.TenantId);
         }
     }
 }

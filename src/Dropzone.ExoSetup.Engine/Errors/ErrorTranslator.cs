@@ -22,7 +22,7 @@ namespace Dropzone.ExoSetup.Engine.Errors
                     return known;
 
                 case Exchange.ExchangeCommandException exchange:
-                    return Exchange.ExchangeSteps.Failed(exchange);
+                    return DropzoneErrors.ExchangeCommandFailed(exchange);
 
                 case ODataError odata:
                     return FromGraph(odata.ResponseStatusCode, odata.Error?.Code, odata.Error?.Message ?? odata.Message,

@@ -78,10 +78,7 @@ namespace Dropzone.ExoSetup.Engine.Exchange
             if (existing != null)
             {
                 if (!string.Equals(existing.ObjectId, servicePrincipal.ObjectId, StringComparison.OrdinalIgnoreCase))
-                    throw new DropzoneException(ErrorIds.ExchangeServicePrincipalMismatch, ErrorKind.InvalidData,
-                        $"Exchange Online has a service principal for {servicePrincipal.AppId} with ObjectId {existing.ObjectId}, but the app's Enterprise application is {servicePrincipal.ObjectId}. " +
-                        "It was probably registered with the app registration's object id.",
-                        $"Remove it with Remove-ServicePrincipal -Identity {existing.ObjectId}, then run this command again.", existing.ObjectId);
+                    throw DropzoneErrors.ExchangeServicePrincipalMismatch(servicePrincipal.AppId, existing.ObjectId, servicePrincipal.ObjectId);
                 return null;
             }
             return new PlannedChange(ChangeKind.CreateExchangeServicePrincipal, $"Exchange Online organization",
@@ -171,21 +168,10 @@ namespace Dropzone.ExoSetup.Engine.Exchange
                 }
                 catch (ExchangeCommandException e)
                 {
-                    throw Failed(e);
+                    throw DropzoneErrors.ExchangeCommandFailed(e);
                 }
             }
         }
-
-        /// <summary>The error for a role assignment asked for before Exchange knows the service principal.</summary>
-        public static DropzoneException ServicePrincipalMissing(Guid appId) =>
-            new DropzoneException(ErrorIds.ExchangeServicePrincipalMissing, ErrorKind.NotFound,
-                $"Exchange Online has no service principal for the application {appId}, so no role can be assigned to it.",
-                $"Run New-DropzoneExoServicePrincipal -ApplicationId {appId} first.", appId);
-
-        public static DropzoneException Failed(ExchangeCommandException e) =>
-            new DropzoneException(ErrorIds.ExchangeCommandFailed, ErrorKind.InvalidOperation,
-                $"{e.Command} failed: {e.Message}",
-                "Check the message from Exchange Online above; see Get-Help about_Dropzone_ExoSetup (TROUBLESHOOTING).", e.Command, innerException: e);
 
         /// <summary>
         /// A failure that means "not replicated yet": either wording (the invented "could not be
@@ -223,10 +209,7 @@ namespace Dropzone.ExoSetup.Engine.Exchange
                     {
                         var left = retry.Timeout - (DateTimeOffset.UtcNow - started);
                         if (left <= TimeSpan.Zero)
-                            throw new DropzoneException(ErrorIds.ExchangeReplicationTimeout, ErrorKind.OperationTimeout,
-                                $"{command} kept failing for {retry.Timeout.TotalSeconds:0} s because Exchange Online does not know the service principal yet: {e.Message}",
-                                "Entra ID can take several minutes to replicate a new service principal to Exchange Online. Wait, then run the command again (or pass a larger -TimeoutSeconds).",
-                                command, innerException: e);
+                            throw DropzoneErrors.ExchangeReplicationTimeout(command, retry.Timeout, e);
                         var wait = delay < left ? delay : left;
                         waited = true;
                         log.Verbose($"{command} (attempt {attempt}): Exchange does not know the service principal yet; trying again in {wait.TotalSeconds:0.##} s.");
@@ -243,13 +226,13 @@ namespace Dropzone.ExoSetup.Engine.Exchange
                         }
                         catch (ExchangeCommandException lookFailed)
                         {
-                            throw Failed(lookFailed);
+                            throw DropzoneErrors.ExchangeCommandFailed(lookFailed);
                         }
                         if (existing != null) return existing;
                     }
                     catch (ExchangeCommandException e)
                     {
-                        throw Failed(e);
+                        throw DropzoneErrors.ExchangeCommandFailed(e);
                     }
                 }
             }
@@ -371,7 +354,7 @@ namespace Dropzone.ExoSetup.Engine.Exchange
             }
             catch (ExchangeCommandException e)
             {
-                throw ExchangeSteps.Failed(e);
+                throw DropzoneErrors.ExchangeCommandFailed(e);
             }
         }
     }

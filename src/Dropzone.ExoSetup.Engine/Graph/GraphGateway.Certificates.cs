@@ -34,13 +34,8 @@ namespace Dropzone.ExoSetup.Engine.Graph
         private static DropzoneException ExpiredCertificateOnApplication(ApplicationState state, Application patch)
         {
             var now = DateTimeOffset.UtcNow;
-            var expired = patch.KeyCredentials.Where(k => k.EndDateTime.HasValue && k.EndDateTime.Value <= now)
-                .Select(CertificateDetails.From).ToList();
-            var named = string.Join("; ", expired.Select(c => $"{c.Thumbprint} '{c.DisplayName}' expired {c.NotAfter:yyyy-MM-dd}"));
-            return new DropzoneException(ErrorIds.ExpiredCertificateOnApplication, ErrorKind.InvalidData,
-                $"Graph refused to update the certificates of '{state.DisplayName}' ({state.AppId}) because it holds {expired.Count} expired certificate(s): {named}. Nothing was changed.",
-                "Run the command again with -RemoveExpiredCertificate to remove the expired certificates in the same update (Install-DropzoneCertificate or Install-DropzoneExoIntegration), or remove them in the portal (Certificates & secrets).",
-                state.AppId);
+            return DropzoneErrors.ExpiredCertificateOnApplication(state, patch.KeyCredentials
+                .Where(k => k.EndDateTime.HasValue && k.EndDateTime.Value <= now).Select(CertificateDetails.From).ToList());
         }
     }
 }

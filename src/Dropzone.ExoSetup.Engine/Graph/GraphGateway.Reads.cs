@@ -68,13 +68,9 @@ namespace Dropzone.ExoSetup.Engine.Graph
         {
             var found = await FindApplicationsAsync(displayName, cancellationToken).ConfigureAwait(false);
             if (found.Count == 0)
-                throw new DropzoneException(ErrorIds.ApplicationNotFound, ErrorKind.NotFound,
-                    $"No app registration named '{displayName}' was found in this tenant.",
-                    "Check the name under Entra ID > App registrations > All applications, or pass -ApplicationId.", displayName);
+                throw DropzoneErrors.ApplicationNotFoundByName(displayName);
             if (found.Count > 1)
-                throw new DropzoneException(ErrorIds.ApplicationAmbiguous, ErrorKind.InvalidArgument,
-                    $"{found.Count} app registrations are named '{displayName}': {string.Join(", ", found.Select(a => a.AppId))}.",
-                    "Pass the right one's Application (client) ID with -ApplicationId.", displayName);
+                throw DropzoneErrors.ApplicationAmbiguous(displayName, found.Select(a => a.AppId).ToList());
             return found[0].AppId;
         }
 
@@ -87,18 +83,13 @@ namespace Dropzone.ExoSetup.Engine.Graph
             return sp == null ? null : ServicePrincipalInfo.From(sp);
         }
 
-        internal static DropzoneException ApplicationNotFound(string what) =>
-            new DropzoneException(ErrorIds.ApplicationNotFound, ErrorKind.NotFound,
-                $"No app registration {what} was found in this tenant.",
-                "Check the Application (client) ID under Entra ID > App registrations > All applications, or the tenant you are connected to (Get-DropzoneGraphContext).", what);
-
         private GraphCall ApplicationCall(string id, Guid appId) =>
             new GraphCall(id, _client.ApplicationsWithAppId(appId.ToString())
                 .ToGetRequestInformation(r => r.QueryParameters.Select = ApplicationFields), GraphOperations.ReadApplication);
 
         private static Task<Application> ReadApplicationReplyAsync(GraphReply reply, Guid appId, CancellationToken cancellationToken) =>
             reply.Status == 404
-                ? throw ApplicationNotFound(appId.ToString())
+                ? throw DropzoneErrors.ApplicationNotFound(appId.ToString())
                 : Read(reply, Application.CreateFromDiscriminatorValue, GraphOperations.ReadApplication, cancellationToken);
 
         private string BaseUrl => _client.RequestAdapter.BaseUrl.TrimEnd('/');
@@ -109,14 +100,13 @@ namespace Dropzone.ExoSetup.Engine.Graph
 
         private GraphCall OrganizationCall(string id) =>
             new GraphCall(id, _client.Organization.ToGetRequestInformation(r =>
-                r.QueryParameters.Select = new[] { "id", "displayName", "verifiedDomains" }), GraphOperation.ReadOrganization);
+                r.QueryParameters.Select = new[] { "id", "displayName", "verifiedDomains" }), GraphOperations.ReadOrganization);
 
         private static async Task<OrganizationInfo> ReadOrganizationAsync(GraphReply reply, CancellationToken cancellationToken)
         {
-            var page = await Read(reply, OrganizationCollectionResponse.CreateFromDiscriminatorValue, GraphOperation.ReadOrganization, cancellationToken).ConfigureAwait(false);
+            var page = await Read(reply, OrganizationCollectionResponse.CreateFromDiscriminatorValue, GraphOperations.ReadOrganization, cancellationToken).ConfigureAwait(false);
             var organization = page?.Value?.FirstOrDefault()
-                ?? throw new DropzoneException(ErrorIds.GraphRequestFailed, ErrorKind.InvalidData,
-                    "Graph returned no organization for this tenant.", "Check that the account signs in to the intended tenant.");
+                ?? throw DropzoneErrors.OrganizationMissing();
             var initial = organization.VerifiedDomains?.FirstOrDefault(d => d.IsInitial == true)?.Name;
             return new OrganizationInfo(organization.Id, organization.DisplayName, initial);
         }

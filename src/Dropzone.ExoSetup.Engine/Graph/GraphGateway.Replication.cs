@@ -39,9 +39,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
             OperationScope.Log.Verbose($"The service principal of {appId} exists already (409); waiting until reads show it.");
             var found = await FindServicePrincipalAsync(appId, replicationTimeout, cancellationToken).ConfigureAwait(false);
             if (found == null)
-                return (null, true, new DropzoneException(ErrorIds.ReplicationTimeout, ErrorKind.OperationTimeout,
-                    $"The service principal of {appId} exists (Graph answered 409) but stayed invisible to reads for {replicationTimeout.TotalSeconds:0} s.",
-                    "Wait a few minutes for Entra ID to replicate, then run the command again (or pass a larger -TimeoutSeconds).", appId));
+                return (null, true, DropzoneErrors.ServicePrincipalNotVisible(appId, replicationTimeout));
             return (found.ObjectId, true, null);
         }
 
@@ -67,10 +65,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
             result.ReplicationRetries += attempts;
             result.ReplicationWait += watch.Elapsed;
             if (!succeeded)
-                throw new DropzoneException(ErrorIds.ReplicationTimeout, ErrorKind.OperationTimeout,
-                    $"Entra ID refused admin consent for the new service principal {principalId} for {replicationTimeout.TotalSeconds:0} s ({attempts + 1} attempts; last answer: {reply?.Status} {reply?.Error().Message}): it has not replicated yet.",
-                    "Entra ID can take several minutes to replicate a new service principal. Wait, then run the command again (or pass a larger -TimeoutSeconds): the service principal is kept and consent is granted once.",
-                    principalId);
+                throw DropzoneErrors.ConsentReplicationTimeout(principalId, replicationTimeout, attempts + 1, $"{reply?.Status} {reply?.Error().Message}");
             return await ConsentOutcomeAsync(state, reply, cancellationToken).ConfigureAwait(false);
         }
 

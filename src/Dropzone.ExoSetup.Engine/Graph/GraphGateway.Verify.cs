@@ -63,10 +63,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
                         "Another writer removed it, or its write and ours crossed and ours erased it. This run does not put it back: check with whoever else changes the app.");
                 if (check.Complete) return now;
                 if (redo == MaxWriteRedos)
-                    throw new DropzoneException(ErrorIds.ConcurrentUpdate, ErrorKind.ResourceBusy,
-                        $"Someone else is changing {intent.AppName} at the same time: another writer undid each of this run's {redo + 1} writes, and {string.Join("; ", check.Lost)} is lost (not on the app).",
-                        "Find out who else is changing the app (an admin in the portal, a script, another run of this module; Entra ID > Audit logs), wait until they are done, then run the command again: it keeps what they added.",
-                        before.AppId);
+                    throw DropzoneErrors.ConcurrentUpdate(intent.AppName, before.AppId, redo + 1, check.Lost);
 
                 var pause = RandomPause(redo);
                 log.Verbose($"Another writer undid this run's write to {intent.AppName} ({string.Join("; ", check.Lost)} missing): reading, merging and writing again in {pause.TotalMilliseconds:0} ms ({redo + 1} of {MaxWriteRedos}).");

@@ -15,16 +15,13 @@ namespace Dropzone.ExoSetup.Engine.Graph
     /// <summary>What applying a plan produced.</summary>
     public sealed class ApplyResult
     {
-        internal ApplyResult(string servicePrincipalId, IReadOnlyList<PlannedChange> applied)
+        internal ApplyResult(string servicePrincipalId)
         {
             ServicePrincipalId = servicePrincipalId;
-            Applied = applied;
         }
 
         /// <summary>The app's service principal id: the one that existed or the one just created.</summary>
         public string ServicePrincipalId { get; }
-
-        public IReadOnlyList<PlannedChange> Applied { get; }
 
         /// <summary>
         /// The app registration as read back after its certificates or permissions were written and
@@ -68,7 +65,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
         public async Task<ApplyResult> ApplyAsync(ApplicationState state, IReadOnlyList<PlannedChange> changes, TimeSpan replicationTimeout, CancellationToken cancellationToken)
         {
             var servicePrincipalId = state.ServicePrincipal?.ObjectId;
-            if (changes.Count == 0) return new ApplyResult(servicePrincipalId, changes);
+            if (changes.Count == 0) return new ApplyResult(servicePrincipalId);
             var alreadyDone = new List<PlannedChange>();
 
             var first = new List<GraphCall>();
@@ -120,7 +117,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
             }
             if (failures.Count > 0) throw failures[0];
 
-            var result = new ApplyResult(servicePrincipalId, changes) { AlreadyDone = alreadyDone };
+            var result = new ApplyResult(servicePrincipalId) { AlreadyDone = alreadyDone };
             GraphReply verified = null;
             if (consent)
             {

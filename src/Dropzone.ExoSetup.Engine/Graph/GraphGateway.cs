@@ -126,8 +126,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
                 foreach (var call in pending)
                 {
                     if (!statuses.ContainsKey(call.Id))
-                        throw new DropzoneException(ErrorIds.GraphRequestFailed, ErrorKind.InvalidData,
-                            $"Graph's batch answer has no reply for '{call.Label}'.", "Run the command again.");
+                        throw DropzoneErrors.BatchReplyMissing(call.Label);
                     GraphReply reply;
                     using (var response = await result.GetResponseByIdAsync(call.Id).ConfigureAwait(false))
                         reply = await GraphReply.FromAsync(response).ConfigureAwait(false);

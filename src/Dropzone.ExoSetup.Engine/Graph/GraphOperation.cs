@@ -16,14 +16,5 @@ namespace Dropzone.ExoSetup.Engine.Graph
         public string Description { get; }
         public string Permissions { get; }
         public string AdminRoles { get; }
-
-        /// <summary>For failures that happen outside any known Graph call.</summary>
-        public static readonly GraphOperation Unknown = new GraphOperation(
-            "complete the operation", "the permissions of the step being run", "an administrator role for that step");
-
-        public static readonly GraphOperation ReadOrganization = new GraphOperation(
-            "read the tenant's organization and domains",
-            "Organization.Read.All or Directory.Read.All (application), or User.Read (delegated)",
-            "any member account of the tenant");
     }
 }

@@ -3,6 +3,15 @@ namespace Dropzone.ExoSetup.Engine.Graph
     /// <summary>The Graph operations of the procedure, each with the least permissions and roles it needs.</summary>
     public static class GraphOperations
     {
+        /// <summary>For failures that happen outside any known Graph call.</summary>
+        public static readonly GraphOperation Unknown = new GraphOperation(
+            "complete the operation", "the permissions of the step being run", "an administrator role for that step");
+
+        public static readonly GraphOperation ReadOrganization = new GraphOperation(
+            "read the tenant's organization and domains",
+            "Organization.Read.All or Directory.Read.All (application), or User.Read (delegated)",
+            "any member account of the tenant");
+
         public static readonly GraphOperation ReadApplication = new GraphOperation(
             "read the app registration",
             "Application.Read.All",

@@ -86,9 +86,7 @@ namespace Dropzone.ExoSetup.Engine.Planning
             var target = state.Certificates.FirstOrDefault(c =>
                 (keyId.HasValue && c.KeyId == keyId.Value) || (!string.IsNullOrEmpty(wanted) && c.Thumbprint == wanted));
             if (target == null)
-                throw new DropzoneException(ErrorIds.CertificateNotFound, ErrorKind.NotFound,
-                    $"The app registration '{state.DisplayName}' ({state.AppId}) has no certificate {(keyId.HasValue ? "with keyId " + keyId : "with thumbprint " + wanted)}.",
-                    "List its certificates with Get-DropzoneCertificate.", (object)keyId ?? wanted);
+                throw DropzoneErrors.CertificateNotFound(state, wanted, keyId);
             RequireReadableKeys(state);
             var remaining = state.KeyCredentials.Where(k => k.KeyId != target.KeyId).Select(Copy).ToList();
             return new PlannedChange(ChangeKind.RemoveCertificate, Describe(state),
@@ -122,9 +120,7 @@ namespace Dropzone.ExoSetup.Engine.Planning
             if (!skipConsent && !state.PermissionConsented)
             {
                 if (state.ExchangeResource == null || !state.ExchangeResourceRoles.Contains(WellKnown.ManageAsAppRoleId))
-                    throw new DropzoneException(ErrorIds.ExchangeResourceNotFound, ErrorKind.NotFound,
-                        $"Office 365 Exchange Online (appId {WellKnown.ExchangeOnlineAppId}) has no service principal with the {WellKnown.ManageAsAppRoleName} app role in this tenant, so consent cannot be granted.",
-                        "Check that the tenant has Exchange Online (a Microsoft 365 subscription); then run the command again, or use -SkipConsent and grant consent in the portal.", WellKnown.ExchangeOnlineAppId);
+                    throw DropzoneErrors.ExchangeResourceNotFound();
                 changes.Add(new PlannedChange(ChangeKind.GrantConsent, Describe(state),
                     $"Grant admin consent to {WellKnown.ManageAsAppRoleName} (an app role assignment to Office 365 Exchange Online)"));
             }
@@ -224,10 +220,7 @@ namespace Dropzone.ExoSetup.Engine.Planning
         {
             var unreadable = state.Certificates.Where(c => !c.KeyReadable).ToList();
             if (unreadable.Count == 0) return;
-            throw new DropzoneException(ErrorIds.ExistingCertificateUnreadable, ErrorKind.InvalidData,
-                $"Graph did not return the key of {unreadable.Count} certificate(s) already on '{state.DisplayName}' (keyId {string.Join(", ", unreadable.Select(c => c.KeyId))}). " +
-                "Writing the certificate list without them would delete them, so nothing was changed.",
-                "Run the command again; if it persists, add the certificate in the portal (Certificates & secrets > Upload certificate).", state.AppId);
+            throw DropzoneErrors.ExistingCertificateUnreadable(state, unreadable);
         }
 
         // Fresh objects, every property set: the SDK sends only what was set on an object, so an

@@ -122,10 +122,7 @@ namespace Dropzone.ExoSetup.Engine.Planning
             var consent = claims.IsAppOnly
                 ? "A Privileged Role Administrator grants Microsoft Graph application permissions (admin consent on the app)."
                 : "A Privileged Role Administrator, Cloud Application Administrator or Application Administrator can consent to them.";
-            return new DropzoneException(ErrorIds.InsufficientPrivileges, ErrorKind.PermissionDenied,
-                $"The signed-in token lacks the Microsoft Graph {kind}(s) {details}, so nothing was changed. It holds: {held}. {consent}",
-                $"Run {DeviceCodeRemedy} (it asks for {string.Join(", ", SignInScopeNames)}; an administrator consents on first use), then run the command again.",
-                names);
+            return DropzoneErrors.InsufficientPrivileges(kind, details, held, consent, $"{DeviceCodeRemedy} (it asks for {string.Join(", ", SignInScopeNames)}; an administrator consents on first use)", names);
         }
     }
 }

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using Dropzone.ExoSetup.Engine.Errors;
+using Dropzone.ExoSetup.Engine.Steps;
 
 namespace Dropzone.ExoSetup.Cmdlets
 {
@@ -15,11 +15,7 @@ namespace Dropzone.ExoSetup.Cmdlets
         {
             var graph = RequireGraph();
             var organization = Run(cancel => graph.Gateway.GetOrganizationAsync(cancel));
-            if (string.IsNullOrEmpty(organization.InitialDomain))
-                throw new DropzoneException(ErrorIds.OrganizationIdNotFound, ErrorKind.NotFound,
-                    $"The tenant {organization.TenantId} has no verified domain marked isInitial.",
-                    "Look for the *.onmicrosoft.com domain under Entra ID > Custom domain names.", organization.TenantId);
-            WriteObject(organization.InitialDomain);
+            WriteObject(OrganizationIdStep.Require(organization));
         }
     }
 }

@@ -17,9 +17,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             var graph = RequireGraph();
             // One this session created moments ago is returned by the id its creation gave, though reads may not show it yet.
             var found = Run(cancel => graph.Gateway.FindKnownServicePrincipalAsync(ApplicationId, cancel))
-                ?? throw new DropzoneException(ErrorIds.ServicePrincipalNotFound, ErrorKind.NotFound,
-                    $"The application {ApplicationId} has no service principal (Enterprise application) in this tenant.",
-                    $"Run Grant-DropzoneExoPermission -ApplicationId {ApplicationId}: it creates the service principal and grants consent.", ApplicationId);
+                ?? throw DropzoneErrors.ServicePrincipalNotFound(ApplicationId);
             WriteObject(DropzoneServicePrincipal.From(found));
         }
     }

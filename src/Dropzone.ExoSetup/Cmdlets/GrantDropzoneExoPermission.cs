@@ -1,7 +1,6 @@
-using System.Linq;
 using System.Management.Automation;
 using Dropzone.ExoSetup.Engine.Model;
-using Dropzone.ExoSetup.Engine.Planning;
+using Dropzone.ExoSetup.Engine.Steps;
 
 namespace Dropzone.ExoSetup.Cmdlets
 {
@@ -26,27 +25,16 @@ namespace Dropzone.ExoSetup.Cmdlets
         protected override void ProcessRecordCore()
         {
             var graph = RequireGraph();
-            var state = Run(cancel => graph.Gateway.ReadApplicationAsync(ApplicationId, ApplicationParts.Consent, cancel));
-            var planned = ApplicationPlanner.PlanPermission(state, SkipConsent);
-            var approved = ApplicationPlanner.WithoutUnmetDependencies(state, Approve(planned));
-            if (planned.Count > 0 && approved.Count == 0) return;
-
-            var applied = Run(cancel => graph.Gateway.ApplyAsync(state, approved, System.TimeSpan.FromSeconds(TimeoutSeconds), cancel));
-            if (applied.ReplicationRetries > 0)
-                WriteVerbose($"Consent was sent {applied.ReplicationRetries + 1} times over {applied.ReplicationWait.TotalSeconds:0.#} s while Entra ID replicated the new service principal.");
-            var requested = state.PermissionRequested || approved.Any(c => c.Kind == ChangeKind.RequestPermission);
-            var consented = state.PermissionConsented || approved.Any(c => c.Kind == ChangeKind.GrantConsent);
+            var outcome = PermissionStep.Grant(StepHost, graph.Gateway, ApplicationId, SkipConsent, System.TimeSpan.FromSeconds(TimeoutSeconds));
+            if (outcome == null) return;
             WriteObject(new PermissionGrantResult
             {
-                ApplicationId = state.AppId,
+                ApplicationId = ApplicationId,
                 Permission = WellKnown.ManageAsAppRoleName,
-                Requested = requested,
-                Consented = consented,
-                ServicePrincipalId = applied.ServicePrincipalId,
-                Status = !consented ? PermissionGrantStatus.RequestedOnly
-                    // A service principal or consent Graph reported as existing (409, "already exists") changed nothing.
-                    : approved.All(applied.AlreadyDone.Contains) ? PermissionGrantStatus.AlreadyGranted
-                    : PermissionGrantStatus.Granted,
+                Requested = outcome.Requested,
+                Consented = outcome.Consented,
+                ServicePrincipalId = outcome.ServicePrincipalId,
+                Status = Enums.Convert<PermissionGrantStatus>(outcome.Grant),
             });
         }
     }

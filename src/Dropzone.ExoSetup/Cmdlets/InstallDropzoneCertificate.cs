@@ -2,7 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
 using Dropzone.ExoSetup.Engine.Model;
-using Dropzone.ExoSetup.Engine.Planning;
+using Dropzone.ExoSetup.Engine.Steps;
 
 namespace Dropzone.ExoSetup.Cmdlets
 {
@@ -42,54 +42,20 @@ namespace Dropzone.ExoSetup.Cmdlets
         protected override void ProcessRecordCore()
         {
             var certificate = ReadVendorCertificate(ParameterSetName == PathSet ? Path : null, Certificate, ExpectedThumbprint);
-
             var graph = RequireGraph();
-            var now = Now;
-            var state = Run(cancel => graph.Gateway.ReadApplicationAsync(ApplicationId, ApplicationParts.Application, cancel));
-            var change = ApplicationPlanner.PlanAddCertificate(state, certificate, DisplayName, RemoveExpiredCertificate, now, out var existing);
-            var result = new CertificateInstallResult
+            var outcome = CertificateStep.Install(StepHost, graph.Gateway, ApplicationId, certificate, DisplayName, RemoveExpiredCertificate, out var state);
+            if (outcome == null) return;
+            WriteObject(new CertificateInstallResult
             {
                 ApplicationId = state.AppId,
                 Thumbprint = certificate.Thumbprint,
                 NotBefore = certificate.NotBefore,
                 NotAfter = certificate.NotAfter,
-            };
-            if (change == null)
-            {
-                WriteVerbose($"The certificate {certificate.Thumbprint} is already on {state.DisplayName}: nothing to write.");
-                WriteExpiredKept(state, now);
-                WriteObject(AlreadyInstalled(result, existing));
-                return;
-            }
-            if (Approve(new[] { change }).Count == 0) return;
-            var applied = Run(cancel => graph.Gateway.ApplyAsync(state, new[] { change }, cancel));
-            result.RemovedExpiredCertificates = change.RemovedCertificates.Select(c => DropzoneCertificate.From(state.AppId, c, now)).ToArray();
-            if (change.Kind != ChangeKind.AddCertificate)
-            {
-                WriteObject(AlreadyInstalled(result, existing));
-                return;
-            }
-            // The certificate as the app holds it after the write was checked: another run may have
-            // added the same certificate under its own keyId.
-            result.KeyId = applied.VerifiedApplication?.Certificates.FirstOrDefault(c => c.Thumbprint == certificate.Thumbprint)?.KeyId ?? change.KeyId.Value;
-            result.DisplayName = DisplayName;
-            result.Status = CertificateInstallStatus.Added;
-            WriteObject(result);
-        }
-
-        private static CertificateInstallResult AlreadyInstalled(CertificateInstallResult result, CertificateDetails existing)
-        {
-            result.KeyId = existing.KeyId;
-            result.DisplayName = existing.DisplayName;
-            result.Status = CertificateInstallStatus.AlreadyInstalled;
-            return result;
-        }
-
-        private void WriteExpiredKept(ApplicationState state, System.DateTimeOffset now)
-        {
-            var expired = ApplicationPlanner.ExpiredCertificates(state, now);
-            if (expired.Count > 0 && !RemoveExpiredCertificate)
-                WriteVerbose($"The app still holds {ApplicationPlanner.DescribeExpired(expired)}; -RemoveExpiredCertificate removes them.");
+                KeyId = outcome.KeyId.Value,
+                DisplayName = outcome.DisplayName,
+                Status = outcome.Added ? CertificateInstallStatus.Added : CertificateInstallStatus.AlreadyInstalled,
+                RemovedExpiredCertificates = outcome.Removed.Select(c => DropzoneCertificate.From(state.AppId, c, Now)).ToArray(),
+            });
         }
     }
 }

@@ -1,6 +1,6 @@
-using System;
 using System.Management.Automation;
 using Dropzone.ExoSetup.Engine.Exchange;
+using Dropzone.ExoSetup.Engine.Steps;
 
 namespace Dropzone.ExoSetup.Cmdlets
 {
@@ -19,22 +19,16 @@ namespace Dropzone.ExoSetup.Cmdlets
         protected override void ProcessRecordCore()
         {
             var exchange = new ExchangeLookup(ConnectedExchange(), ApplicationId, Role);
-            var servicePrincipal = exchange.Registered ?? throw ExchangeSteps.ServicePrincipalMissing(ApplicationId);
-            var existing = exchange.Assignment(servicePrincipal);
-            var result = new ExchangeRoleAssignmentResult { Role = Role, AppId = ApplicationId, ObjectId = servicePrincipal.ObjectId };
-            if (existing != null)
+            var assigned = TransportHygieneStep.Run(StepHost, exchange, Retry, out var servicePrincipal);
+            if (assigned.Outcome == ExchangeOutcome.Declined) return;
+            WriteObject(new ExchangeRoleAssignmentResult
             {
-                result.Name = existing.Name;
-                result.Status = ExchangeStepStatus.AlreadyExists;
-                WriteObject(result);
-                return;
-            }
-            var change = ExchangeSteps.PlanRoleAssignment(existing, servicePrincipal, Role);
-            if (Approve(new[] { change }).Count == 0) return;
-            var created = ExchangeSteps.CreateRoleAssignment(exchange.Gateway, Role, servicePrincipal, Retry, new DirectLog(this), StopToken);
-            result.Name = created.Name;
-            result.Status = ExchangeStepStatus.Created;
-            WriteObject(result);
+                Name = assigned.Value.Name,
+                Role = Role,
+                AppId = ApplicationId,
+                ObjectId = servicePrincipal.ObjectId,
+                Status = Enums.Convert<ExchangeStepStatus>(assigned.Outcome),
+            });
         }
     }
 }

@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
-using Dropzone.ExoSetup.Engine.Errors;
 using Dropzone.ExoSetup.Engine.Exchange;
+using Dropzone.ExoSetup.Engine.Steps;
 
 namespace Dropzone.ExoSetup.Cmdlets
 {
@@ -24,30 +24,16 @@ namespace Dropzone.ExoSetup.Cmdlets
             var exchange = new ExchangeLookup(ConnectedExchange(), ApplicationId);
             var graph = RequireGraph();
             // A service principal created moments ago (Grant-DropzoneExoPermission) may not be readable yet.
-            // Exchange's service principals are read here meanwhile.
             var wait = TimeSpan.FromSeconds(Math.Min(TimeoutSeconds, 60));
-            var servicePrincipal = Run(cancel => graph.Gateway.FindKnownServicePrincipalAsync(ApplicationId, wait, cancel),
-                () => exchange.ReadAhead(namedAssignment: false))
-                ?? throw new DropzoneException(ErrorIds.ServicePrincipalNotFound, ErrorKind.NotFound,
-                    $"The application {ApplicationId} has no service principal (Enterprise application) in Entra ID.",
-                    $"Run Grant-DropzoneExoPermission -ApplicationId {ApplicationId} first: it creates the service principal.", ApplicationId);
-            var displayName = DisplayName ?? servicePrincipal.DisplayName;
-
-            var existing = exchange.Registered;
-            var change = ExchangeSteps.PlanServicePrincipal(existing, servicePrincipal, displayName);
-            var result = new ExchangeServicePrincipalResult { AppId = ApplicationId, ObjectId = servicePrincipal.ObjectId };
-            if (change == null)
+            var registered = ExchangeServicePrincipalStep.Run(StepHost, graph.Gateway, exchange, DisplayName, Retry, wait, out var enterprise);
+            if (registered.Outcome == ExchangeOutcome.Declined) return;
+            WriteObject(new ExchangeServicePrincipalResult
             {
-                result.DisplayName = existing.DisplayName;
-                result.Status = ExchangeStepStatus.AlreadyExists;
-                WriteObject(result);
-                return;
-            }
-            if (Approve(new[] { change }).Count == 0) return;
-            var created = ExchangeSteps.CreateServicePrincipal(exchange.Gateway, servicePrincipal, displayName, Retry, new DirectLog(this), StopToken);
-            result.DisplayName = created.DisplayName ?? displayName;
-            result.Status = ExchangeStepStatus.Created;
-            WriteObject(result);
+                AppId = ApplicationId,
+                ObjectId = enterprise.ObjectId,
+                DisplayName = registered.Outcome == ExchangeOutcome.Created ? registered.Value.DisplayName ?? DisplayName ?? enterprise.DisplayName : registered.Value.DisplayName,
+                Status = Enums.Convert<ExchangeStepStatus>(registered.Outcome),
+            });
         }
     }
 }

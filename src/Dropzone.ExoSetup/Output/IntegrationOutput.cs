@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Dropzone.ExoSetup.Engine.Steps;
 
 namespace Dropzone.ExoSetup
 {
@@ -20,6 +21,13 @@ namespace Dropzone.ExoSetup
         public string Detail { get; internal set; }
 
         public override string ToString() => $"{Name}: {Status}";
+
+        internal static IntegrationStep From(StepReport report) => new IntegrationStep
+        {
+            Name = report.Step.ToString(),
+            Status = Enums.Convert<IntegrationStepStatus>(report.Status),
+            Detail = report.Detail,
+        };
     }
 
     /// <summary>
@@ -28,17 +36,26 @@ namespace Dropzone.ExoSetup
     /// </summary>
     public sealed class IntegrationSummary
     {
-        public string OrganizationId { get; internal set; }
-        public string TenantId { get; internal set; }
-        public Guid ApplicationId { get; internal set; }
-        public string ApplicationDisplayName { get; internal set; }
-        public string ServicePrincipalObjectId { get; internal set; }
-        public string CertificateThumbprint { get; internal set; }
-        public DateTimeOffset? CertificateNotAfter { get; internal set; }
-        public IntegrationStep[] Steps { get; internal set; } = new IntegrationStep[0];
+        // The engine's report, shown as PowerShell output (the engine's types stay in its own load context).
+        private readonly IntegrationReport _report;
+
+        internal IntegrationSummary(IntegrationReport report)
+        {
+            _report = report;
+            Steps = report.Steps.Select(IntegrationStep.From).ToArray();
+        }
+
+        public string OrganizationId => _report.OrganizationId;
+        public string TenantId => _report.TenantId;
+        public Guid ApplicationId => _report.ApplicationId;
+        public string ApplicationDisplayName => _report.ApplicationDisplayName;
+        public string ServicePrincipalObjectId => _report.ServicePrincipalObjectId;
+        public string CertificateThumbprint => _report.CertificateThumbprint;
+        public DateTimeOffset? CertificateNotAfter => _report.CertificateNotAfter;
+        public IntegrationStep[] Steps { get; }
 
         /// <summary>What is left to do, in words: the vendor UI entry, or the Exchange steps still to run.</summary>
-        public string NextSteps { get; internal set; }
+        public string NextSteps => _report.NextSteps;
 
         /// <summary>Every step is Done or AlreadyDone.</summary>
         public bool Complete => Steps.Length > 0 && Steps.All(s => s.Status == IntegrationStepStatus.Done || s.Status == IntegrationStepStatus.AlreadyDone);
@@ -61,34 +78,19 @@ namespace Dropzone.ExoSetup
         public IntegrationCheckStatus Status { get; internal set; }
         public string Detail { get; internal set; }
         public string Remediation { get; internal set; }
+
+        internal static IntegrationCheck From(CheckResult result) => new IntegrationCheck
+        {
+            Check = result.Check.ToString(),
+            Status = Enums.Convert<IntegrationCheckStatus>(result.Status),
+            Detail = result.Detail,
+            Remediation = result.Remediation,
+        };
     }
 
-    /// <summary>Step bookkeeping for the integration cmdlets: in order, with progress.</summary>
-    internal sealed class IntegrationSteps
+    /// <summary>The engine's status enums and the output types' carry the same names.</summary>
+    internal static class Enums
     {
-        private readonly List<IntegrationStep> _steps = new List<IntegrationStep>();
-        private readonly string[] _names;
-
-        public IntegrationSteps(params string[] names)
-        {
-            _names = names;
-        }
-
-        public IntegrationStep[] ToArray()
-        {
-            var reported = _steps.ToList();
-            reported.AddRange(_names.Where(n => reported.All(s => s.Name != n))
-                .Select(n => new IntegrationStep { Name = n, Status = IntegrationStepStatus.Skipped, Detail = "Not run: an earlier step failed." }));
-            return _names.Select(n => reported.First(s => s.Name == n)).ToArray();
-        }
-
-        public void Record(string name, IntegrationStepStatus status, string detail)
-        {
-            _steps.RemoveAll(s => s.Name == name);
-            _steps.Add(new IntegrationStep { Name = name, Status = status, Detail = detail });
-        }
-
-        public int IndexOf(string name) => Array.IndexOf(_names, name);
-        public int Count => _names.Length;
+        public static T Convert<T>(Enum value) where T : struct => (T)Enum.Parse(typeof(T), value.ToString());
     }
 }

@@ -17,7 +17,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
     /// from its request log: round trips are the requests that reached the wire (a $batch counts
     /// once), requests are the Graph operations (each step of a batch counts).
     /// </summary>
-    public sealed class GraphSetupTests : IAsyncLifetime
+    public sealed class GraphSetupPlanTests : IAsyncLifetime
     {
         private static readonly Guid DropzoneAppId = new Guid("a7d1c3e5-2b4f-4c6a-9e8d-1f3b5d7a9c2e");
         private EmulatorHost _host;

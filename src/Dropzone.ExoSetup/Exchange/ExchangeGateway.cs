@@ -49,7 +49,7 @@ try {
         {
             var signInHint = Engine.Connection.ExchangeSignIn.Hint(GraphSessions.Current?.Context?.Account);
             if (_cmdlet.InvokeCommand.GetCommand("Get-ConnectionInformation", CommandTypes.All) == null)
-                throw NotConnected("The ExchangeOnlineManagement module is not loaded.", "Import-Module ExchangeOnlineManagement; " + signInHint);
+                throw DropzoneErrors.ExchangeNotConnected("The ExchangeOnlineManagement module is not loaded.", "Import-Module ExchangeOnlineManagement; " + signInHint);
             var connection = Invoke("Get-ConnectionInformation", new Dictionary<string, object>())
                 .Select(o => new ExchangeConnection
                 {
@@ -59,11 +59,11 @@ try {
                 })
                 .FirstOrDefault(c => string.Equals(c.State, "Connected", StringComparison.OrdinalIgnoreCase));
             if (connection == null)
-                throw NotConnected("There is no connected Exchange Online session (Get-ConnectionInformation shows none).", signInHint);
+                throw DropzoneErrors.ExchangeNotConnected("There is no connected Exchange Online session (Get-ConnectionInformation shows none).", signInHint);
             _prefix = connection.Prefix ?? string.Empty;
             var missing = RbacCommands.Where(c => _cmdlet.InvokeCommand.GetCommand(Name(c), CommandTypes.All) == null).ToList();
             if (missing.Count > 0)
-                throw NotConnected($"The Exchange Online session has no {string.Join(", ", missing.Select(Name))} (the account may lack the RBAC role, or the session was loaded with -CommandName).",
+                throw DropzoneErrors.ExchangeNotConnected($"The Exchange Online session has no {string.Join(", ", missing.Select(Name))} (the account may lack the RBAC role, or the session was loaded with -CommandName).",
                     signInHint + " with an account that is Exchange Administrator or in Organization Management");
             return connection;
         }
@@ -156,10 +156,5 @@ try {
             var value = o?.Properties[property]?.Value;
             return value == null ? null : (value is PSObject p ? p.BaseObject : value).ToString();
         }
-
-        private static DropzoneException NotConnected(string why, string action) =>
-            new DropzoneException(ErrorIds.ExchangeNotConnected, ErrorKind.NotConnected,
-                "Not connected to Exchange Online: " + why,
-                $"Run {action}.");
     }
 }

@@ -30,13 +30,10 @@ namespace Dropzone.ExoSetup
         /// <summary>The object errors are about when the engine does not name one.</summary>
         protected virtual object ErrorTarget => null;
 
-        protected virtual void BeginProcessingCore() { }
+        /// <summary>The cmdlet's work for one input object: bind, call the engine, write.</summary>
         protected virtual void ProcessRecordCore() { }
-        protected virtual void EndProcessingCore() { }
 
-        protected sealed override void BeginProcessing() => Guard(BeginProcessingCore);
         protected sealed override void ProcessRecord() => Guard(ProcessRecordCore);
-        protected sealed override void EndProcessing() => Guard(EndProcessingCore);
 
         protected override void StopProcessing() => _stopping.Cancel();
 
@@ -83,6 +80,11 @@ namespace Dropzone.ExoSetup
             alongsideFailure?.Throw();
             return result;
         }
+
+        private CmdletStepHost _steps;
+
+        /// <summary>This cmdlet as the engine's step routines take it.</summary>
+        internal Engine.Steps.IStepHost StepHost => _steps ?? (_steps = new CmdletStepHost(this));
 
         /// <summary>True once a ShouldProcess question was answered by -WhatIf: the command then writes no result.</summary>
         internal bool WhatIfRequested { get; private set; }
@@ -146,9 +148,7 @@ namespace Dropzone.ExoSetup
 
         /// <summary>The runspace's Graph connection, or GraphNotConnected telling how to make one.</summary>
         internal static GraphConnection RequireGraph() =>
-            GraphSessions.Current ?? throw new DropzoneException(ErrorIds.GraphNotConnected, ErrorKind.NotConnected,
-                "Not connected to Microsoft Graph.",
-                "Run Connect-DropzoneGraph first (in Azure Cloud Shell it signs in as you without parameters).");
+            GraphSessions.Current ?? throw DropzoneErrors.GraphNotConnected();
 
         private void Guard(Action body)
         {

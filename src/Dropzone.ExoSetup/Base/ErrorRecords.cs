@@ -16,7 +16,7 @@ namespace Dropzone.ExoSetup
         }
 
         public static ErrorRecord Unexpected(Exception exception, object target) =>
-            From(ErrorTranslator.Translate(exception, Engine.Graph.GraphOperation.Unknown), target);
+            From(ErrorTranslator.Translate(exception, Engine.Graph.GraphOperations.Unknown), target);
 
         internal static ErrorCategory CategoryOf(ErrorKind kind)
         {

@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Generic;
+using Dropzone.ExoSetup.Engine.Errors;
+using Dropzone.ExoSetup.Engine.Exchange;
+using Dropzone.ExoSetup.Engine.Graph;
+using Dropzone.ExoSetup.Engine.Model;
+
+namespace Dropzone.ExoSetup.Engine.Steps
+{
+    /// <summary>What an Exchange step found or made (the module's ExchangeStepStatus names the first two).</summary>
+    public enum ExchangeOutcome
+    {
+        Created,
+        AlreadyExists,
+        Declined,
+    }
+
+    /// <summary>An Exchange step's outcome and the object it is about (null when declined).</summary>
+    public sealed class ExchangeStepResult<T> where T : class
+    {
+        internal ExchangeStepResult(ExchangeOutcome outcome, T value)
+        {
+            Outcome = outcome;
+            Value = value;
+        }
+
+        public ExchangeOutcome Outcome { get; }
+        public T Value { get; }
+    }
+
+    /// <summary>
+    /// Step 4, the app's service principal registered in Exchange Online: the one routine behind
+    /// New-DropzoneExoServicePrincipal, Install- and Test-DropzoneExoIntegration. Exchange calls run
+    /// on the caller's thread.
+    /// </summary>
+    public static class ExchangeServicePrincipalStep
+    {
+        /// <summary>
+        /// New-DropzoneExoServicePrincipal: the Enterprise application from Graph (waiting up to
+        /// <paramref name="graphWait"/> for one created moments ago; Exchange's service principals are
+        /// read meanwhile), then <see cref="Register"/>.
+        /// </summary>
+        public static ExchangeStepResult<ExchangeServicePrincipal> Run(IStepHost host, GraphGateway graph, ExchangeLookup exchange, string displayName,
+            ReplicationRetry retry, TimeSpan graphWait, out ServicePrincipalInfo enterprise)
+        {
+            var appId = exchange.AppId;
+            enterprise = host.Run(cancel => graph.FindKnownServicePrincipalAsync(appId, graphWait, cancel), () => exchange.ReadAhead(namedAssignment: false))
+                ?? throw DropzoneErrors.ServicePrincipalNotFoundForExchange(appId);
+            return Register(host, exchange, enterprise, displayName ?? enterprise.DisplayName, retry);
+        }
+
+        /// <summary>
+        /// New-ServicePrincipal for <paramref name="enterprise"/> unless Exchange has it (one with
+        /// another object id is ExchangeServicePrincipalMismatch); asks first.
+        /// </summary>
+        public static ExchangeStepResult<ExchangeServicePrincipal> Register(IStepHost host, ExchangeLookup exchange, ServicePrincipalInfo enterprise,
+            string displayName, ReplicationRetry retry)
+        {
+            var existing = exchange.Registered;
+            var change = ExchangeSteps.PlanServicePrincipal(existing, enterprise, displayName);
+            if (change == null) return new ExchangeStepResult<ExchangeServicePrincipal>(ExchangeOutcome.AlreadyExists, existing);
+            if (host.Approve(new[] { change }).Count == 0) return new ExchangeStepResult<ExchangeServicePrincipal>(ExchangeOutcome.Declined, null);
+            var created = ExchangeSteps.CreateServicePrincipal(exchange.Gateway, enterprise, displayName, retry, host.Log, host.Cancellation);
+            exchange.RegisteredNow(created);
+            return new ExchangeStepResult<ExchangeServicePrincipal>(ExchangeOutcome.Created, created);
+        }
+
+        /// <summary>Test-DropzoneExoIntegration: Exchange knows the app by its Enterprise application's object id.</summary>
+        public static CheckResult Check(ApplicationState state, ExchangeServicePrincipal registered)
+        {
+            var register = Remedy(state.AppId);
+            if (registered == null)
+                return CheckResult.Fail(SetupCheck.ExchangeServicePrincipal, "Exchange Online has no service principal for the app.", register);
+            if (state.ServicePrincipal == null || !string.Equals(registered.ObjectId, state.ServicePrincipal.ObjectId, StringComparison.OrdinalIgnoreCase))
+                return CheckResult.Fail(SetupCheck.ExchangeServicePrincipal,
+                    $"Exchange knows the app as {registered.ObjectId}, but its Enterprise application is {state.ServicePrincipal?.ObjectId ?? "missing"}.",
+                    $"Remove-ServicePrincipal -Identity {registered.ObjectId}; then {register}");
+            return CheckResult.Pass(SetupCheck.ExchangeServicePrincipal, $"Exchange knows the app as {registered.ObjectId}, its Enterprise application.");
+        }
+
+        internal static string Remedy(Guid appId) => $"New-DropzoneExoServicePrincipal -ApplicationId {appId}";
+    }
+
+    /// <summary>
+    /// Step 5, the management role (Transport Hygiene) assigned to that service principal: the one
+    /// routine behind New-DropzoneExoRoleAssignment, Install- and Test-DropzoneExoIntegration.
+    /// </summary>
+    public static class TransportHygieneStep
+    {
+        /// <summary>New-DropzoneExoRoleAssignment: the app's Exchange service principal (ExchangeServicePrincipalMissing without one), then <see cref="Assign"/>.</summary>
+        public static ExchangeStepResult<ExchangeRoleAssignment> Run(IStepHost host, ExchangeLookup exchange, ReplicationRetry retry,
+            out ExchangeServicePrincipal servicePrincipal)
+        {
+            servicePrincipal = exchange.Registered ?? throw DropzoneErrors.ExchangeServicePrincipalMissing(exchange.AppId);
+            return Assign(host, exchange, servicePrincipal, retry);
+        }
+
+        /// <summary>
+        /// New-ManagementRoleAssignment with the module's name unless the service principal has the
+        /// role (by that name, or one made by hand); asks first. A service principal that only
+        /// -WhatIf would register has nothing to look up.
+        /// </summary>
+        public static ExchangeStepResult<ExchangeRoleAssignment> Assign(IStepHost host, ExchangeLookup exchange, ExchangeServicePrincipal servicePrincipal,
+            ReplicationRetry retry)
+        {
+            var existing = host.WhatIfRequested && servicePrincipal.Identity == null ? null : exchange.Assignment(servicePrincipal);
+            var change = ExchangeSteps.PlanRoleAssignment(existing, servicePrincipal, exchange.Role);
+            if (change == null) return new ExchangeStepResult<ExchangeRoleAssignment>(ExchangeOutcome.AlreadyExists, existing);
+            if (host.Approve(new[] { change }).Count == 0) return new ExchangeStepResult<ExchangeRoleAssignment>(ExchangeOutcome.Declined, null);
+            var created = ExchangeSteps.CreateRoleAssignment(exchange.Gateway, exchange.Role, servicePrincipal, retry, host.Log, host.Cancellation);
+            return new ExchangeStepResult<ExchangeRoleAssignment>(ExchangeOutcome.Created, created);
+        }
+
+        /// <summary>Test-DropzoneExoIntegration: the service principal holds the role.</summary>
+        public static CheckResult Check(ApplicationState state, ExchangeLookup exchange, ExchangeServicePrincipal registered)
+        {
+            if (registered == null)
+                return CheckResult.Fail(SetupCheck.TransportHygiene, "No role can be assigned without the Exchange service principal.", ExchangeServicePrincipalStep.Remedy(state.AppId));
+            var assignment = exchange.Assignment(registered);
+            return assignment != null
+                ? CheckResult.Pass(SetupCheck.TransportHygiene, $"'{assignment.Name}' gives it {exchange.Role}.")
+                : CheckResult.Fail(SetupCheck.TransportHygiene, $"The app has no {exchange.Role} role assignment.", $"New-DropzoneExoRoleAssignment -ApplicationId {state.AppId}");
+        }
+
+        /// <summary>Test-DropzoneExoIntegration without an Exchange session: both Exchange checks Skipped, with the reason.</summary>
+        public static IEnumerable<CheckResult> NotConnected(DropzoneException notConnected)
+        {
+            yield return CheckResult.Skipped(SetupCheck.ExchangeServicePrincipal, notConnected.Message, notConnected.RecommendedAction);
+            yield return CheckResult.Skipped(SetupCheck.TransportHygiene, notConnected.Message, notConnected.RecommendedAction);
+        }
+    }
+
+    /// <summary>
+    /// Step 3, the Organization ID (the tenant's initial *.onmicrosoft.com domain) for the vendor's
+    /// UI: the one routine behind Get-DropzoneOrganizationId, Install- and Test-DropzoneExoIntegration.
+    /// </summary>
+    public static class OrganizationIdStep
+    {
+        /// <summary>The Organization ID, or OrganizationIdNotFound.</summary>
+        public static string Require(OrganizationInfo organization, string tenantId = null)
+        {
+            if (!string.IsNullOrEmpty(organization?.InitialDomain)) return organization.InitialDomain;
+            throw DropzoneErrors.OrganizationIdNotFound(organization?.TenantId ?? tenantId);
+        }
+
+        /// <summary>Install: AlreadyDone with what to do with it, or Failed and OrganizationIdNotFound.</summary>
+        public static string Record(StepLog steps, OrganizationInfo organization, string tenantId)
+        {
+            try
+            {
+                var id = Require(organization, tenantId);
+                steps.Record(SetupStep.OrganizationId, StepStatus.AlreadyDone, $"{id}: enter it as \"Organization ID\" in the Dropzone AI UI.");
+                return id;
+            }
+            catch (DropzoneException e)
+            {
+                steps.Record(SetupStep.OrganizationId, StepStatus.Failed, e.Message);
+                throw;
+            }
+        }
+
+        public static CheckResult Check(OrganizationInfo organization)
+        {
+            try
+            {
+                return CheckResult.Pass(SetupCheck.OrganizationId, $"{Require(organization)} (the Organization ID for the Dropzone AI UI).");
+            }
+            catch (DropzoneException e)
+            {
+                return CheckResult.Fail(SetupCheck.OrganizationId, e.Message, e.RecommendedAction);
+            }
+        }
+    }
+}

@@ -19,7 +19,14 @@ Tasks:
   Package  Build, then a PowerShell Gallery package (.nupkg) published with PSResourceGet to a
            local repository under out/, installed from it into a temporary module path in a fresh
            pwsh and imported by name
+  Relock   re-resolve every project's packages from Directory.Packages.props and rewrite the
+           packages.lock.json files (the one deliberate way to change a dependency); then Build
+           and review the lock-file diff and what changed in dependencies/
   Clean    remove out/ and every bin/ and obj/
+
+Every other task restores in NuGet's locked mode: a project whose packages would resolve to
+anything but its committed packages.lock.json fails at restore (NU1004) instead of building a
+different module.
 
 A fresh machine needs only the .NET SDK: run `dotnet tool restore` first, then
 `dotnet pwsh ./build.ps1 <Task>`. Everything else (NuGet packages, Pester) is restored here.
@@ -37,7 +44,7 @@ dotnet tool restore && dotnet pwsh ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Relock', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -58,6 +65,17 @@ $PublishOut = Join-Path $Out 'publish'
 $ResultsOut = Join-Path $Out 'test-results'
 $EmulatorOut = Join-Path $Out 'tools/TenantEmulator'
 $PesterVersion = '5.7.1'
+$script:Restored = $false
+
+# Every project with a lock file, restored together in locked mode before anything builds.
+$LockedProjects = @(
+    'src/Dropzone.ExoSetup.Engine/Dropzone.ExoSetup.Engine.csproj'
+    'src/Dropzone.ExoSetup/Dropzone.ExoSetup.csproj'
+    'tests/TenantEmulator/TenantEmulator.csproj'
+    'tests/Dropzone.ExoSetup.Engine.Tests/Dropzone.ExoSetup.Engine.Tests.csproj'
+    'tests/TenantEmulator.Tests/TenantEmulator.Tests.csproj'
+    'tests/tools/TestTools.csproj'
+)
 
 # The engine's dependencies that ship in dependencies/. Every DLL the engine's publish produces is
 # either here or in $RuntimeProvided; anything else fails the build, so a new dependency is a
@@ -132,18 +150,66 @@ function Invoke-Dotnet {
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE" }
 }
 
+function Invoke-LockedRestore {
+    # Once per build.ps1 run: every later dotnet call passes --no-restore, so nothing resolves twice.
+    if ($script:Restored) { return }
+    foreach ($project in $LockedProjects) {
+        Invoke-Dotnet restore (Join-Path $Root $project) --locked-mode --nologo -v quiet
+    }
+    $script:Restored = $true
+}
+
+function Invoke-Relock {
+    # Re-resolve from Directory.Packages.props (--force-evaluate ignores the lock files' answers)
+    # and write the lock files anew; git shows what moved.
+    foreach ($project in $LockedProjects) {
+        Invoke-Dotnet restore (Join-Path $Root $project) --force-evaluate --nologo -v quiet
+    }
+    Write-Host "`nLock files rewritten. What changed:" -ForegroundColor Cyan
+    & git -C $Root diff --stat -- '*packages.lock.json'
+    Write-Host "Next: dotnet pwsh ./build.ps1 Build (the allow-list names any DLL that appeared in or vanished from dependencies/), review, commit Directory.Packages.props with the lock files." -ForegroundColor Cyan
+}
+
+function Get-EnginePackageOfDll {
+    # Which package brings each runtime DLL of the engine, from the engine's resolved graph
+    # (obj/project.assets.json, written by the locked restore): 'Azure.Core.dll' -> 'Azure.Core 1.53.0'.
+    $assetsPath = Join-Path $Root 'src/Dropzone.ExoSetup.Engine/obj/project.assets.json'
+    $map = @{}
+    if (-not (Test-Path -LiteralPath $assetsPath)) { return $map }
+    $assets = Get-Content -LiteralPath $assetsPath -Raw | ConvertFrom-Json -AsHashtable
+    foreach ($target in $assets.targets.Values) {
+        foreach ($entry in $target.GetEnumerator()) {
+            if (-not $entry.Value.ContainsKey('runtime')) { continue }
+            $package = $entry.Key -replace '/', ' '
+            foreach ($file in $entry.Value.runtime.Keys) {
+                $name = Split-Path $file -Leaf
+                if ($name -like '*.dll') { $map[$name] = $package }
+            }
+        }
+    }
+    $map
+}
+
 function Invoke-Build {
+    Invoke-LockedRestore
     $cmdletPublish = Join-Path $PublishOut 'cmdlets'
     $enginePublish = Join-Path $PublishOut 'engine'
     foreach ($dir in $cmdletPublish, $enginePublish) { if (Test-Path $dir) { Remove-Item $dir -Recurse -Force } }
-    Invoke-Dotnet publish (Join-Path $Root 'src/Dropzone.ExoSetup.Engine/Dropzone.ExoSetup.Engine.csproj') -c $Configuration -o $enginePublish --nologo -v quiet
-    Invoke-Dotnet publish (Join-Path $Root 'src/Dropzone.ExoSetup/Dropzone.ExoSetup.csproj') -c $Configuration -o $cmdletPublish --nologo -v quiet
+    Invoke-Dotnet publish (Join-Path $Root 'src/Dropzone.ExoSetup.Engine/Dropzone.ExoSetup.Engine.csproj') -c $Configuration -o $enginePublish --no-restore --nologo -v quiet
+    Invoke-Dotnet publish (Join-Path $Root 'src/Dropzone.ExoSetup/Dropzone.ExoSetup.csproj') -c $Configuration -o $cmdletPublish --no-restore --nologo -v quiet
 
     $published = Get-ChildItem $enginePublish -Filter *.dll | ForEach-Object Name
-    $missing = $ShippedDependencies | Where-Object { $_ -notin $published }
-    if ($missing) { throw "The engine's publish lacks allow-listed dependencies: $($missing -join ', ')" }
-    $unknown = $published | Where-Object { $_ -notin $ShippedDependencies -and $_ -notin $RuntimeProvided }
-    if ($unknown) { throw "The engine's publish has DLLs on neither list in build.ps1 (decide whether they ship): $($unknown -join ', ')" }
+    $missing = @($ShippedDependencies | Where-Object { $_ -notin $published })
+    $unknown = @($published | Where-Object { $_ -notin $ShippedDependencies -and $_ -notin $RuntimeProvided })
+    if ($missing -or $unknown) {
+        $packageOf = Get-EnginePackageOfDll
+        $lines = @()
+        foreach ($dll in $missing) { $lines += "  missing: $dll (allow-listed, but no package in src/Dropzone.ExoSetup.Engine/packages.lock.json brings it any more)" }
+        foreach ($dll in $unknown) { $lines += "  new:     $dll (brought by $(if ($packageOf[$dll]) { $packageOf[$dll] } else { 'an unknown package' }); on neither list in build.ps1)" }
+        throw ("The engine's publish does not match the allow-list in build.ps1:`n$($lines -join "`n")`n" +
+            'A dependency changed: see the lock-file diff (git diff -- ''*packages.lock.json''), decide whether each DLL ships, ' +
+            'and update $ShippedDependencies or $RuntimeProvided. How to bump a dependency: README, "Where things go", Dependencies.')
+    }
 
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $dependencies = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'dependencies') -Force
@@ -154,15 +220,16 @@ function Invoke-Build {
     foreach ($file in $ShippedDependencies) { Copy-Item (Join-Path $enginePublish $file) $dependencies }
     Copy-Item (Join-Path $enginePublish 'Dropzone.ExoSetup.Engine.pdb') $dependencies
     # MAML help and the about topic, compiled from the platyPS markdown in docs/; fails on any gap.
-    & (Join-Path $Root 'src/Dropzone.ExoSetup/help/Build-Help.ps1') -ModulePath $ModuleOut `
+    & (Join-Path $Root 'build/Build-Help.ps1') -ModulePath $ModuleOut `
         -SourceDirectory (Join-Path $Root 'docs') -OutputDirectory (Join-Path $ModuleOut 'en-US')
     Write-Host "Module assembled in $ModuleOut ($($ShippedDependencies.Count) dependencies)." -ForegroundColor Green
 }
 
 function Invoke-BuildTestTools {
-    Invoke-Dotnet build (Join-Path $Root 'tests/TenantEmulator/TenantEmulator.csproj') -c $Configuration -o $EmulatorOut --nologo -v quiet
-    # Pester and the assemblies the isolation tests preload come from NuGet, pinned in this project.
-    Invoke-Dotnet restore (Join-Path $Root 'tests/tools/TestTools.csproj') --nologo -v quiet
+    # Pester and the assemblies the isolation tests preload come from NuGet, pinned in
+    # tests/tools/TestTools.csproj; the locked restore already brought them.
+    Invoke-LockedRestore
+    Invoke-Dotnet build (Join-Path $Root 'tests/TenantEmulator/TenantEmulator.csproj') -c $Configuration -o $EmulatorOut --no-restore --nologo -v quiet
 }
 
 function Invoke-Demo {
@@ -199,7 +266,7 @@ function Invoke-Test {
     foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter *.Tests.csproj -Recurse) {
         $trx = "$($project.BaseName).trx"
         Write-Host "`n== xunit: $($project.BaseName)" -ForegroundColor Cyan
-        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' --results-directory $ResultsOut
+        & dotnet test $project.FullName -c $Configuration --no-restore --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' --results-directory $ResultsOut
         $trxPath = Join-Path $ResultsOut $trx
         if (Test-Path $trxPath) {
             $counts = Get-TrxCounts $trxPath
@@ -333,6 +400,7 @@ try {
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
         'Package' { Invoke-Package }
+        'Relock' { Invoke-Relock }
         'Clean' { Invoke-Clean }
     }
 } finally {

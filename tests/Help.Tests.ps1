@@ -1,5 +1,5 @@
 # The help: its source is platyPS markdown in docs/, compiled to MAML by
-# src/Dropzone.ExoSetup/help/Build-Help.ps1, which is the one place that decides whether the help is
+# build/Build-Help.ps1, which is the one place that decides whether the help is
 # complete. So this suite does not repeat those rules: it asks the compiler for its verdict on docs/,
 # checks that the compiler refuses each kind of gap, and checks that Get-Help of the built module
 # shows, for every exported command and the about topic, what docs/ says.
@@ -22,7 +22,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
     $script:ModulePath = Get-TestModulePath
     Import-Module $script:ModulePath -ErrorAction Stop
-    $script:Compiler = Join-Path (Get-TestRepoRoot) 'src/Dropzone.ExoSetup/help/Build-Help.ps1'
+    $script:Compiler = Join-Path (Get-TestRepoRoot) 'build/Build-Help.ps1'
     $script:Docs = Join-Path (Get-TestRepoRoot) 'docs'
     # The compiler's verdict on docs/ and the help it read there (one child pwsh for the whole suite).
     $script:Verdict = & $Compiler -ModulePath $ModulePath -SourceDirectory $Docs -ValidateOnly

@@ -39,10 +39,10 @@ indented by 4. A paragraph holding only {{CommandsInThisVersion}} becomes the ex
 and their synopses.
 
 .EXAMPLE
-./src/Dropzone.ExoSetup/help/Build-Help.ps1 -ModulePath ./out/Dropzone.ExoSetup -SourceDirectory ./docs -OutputDirectory ./out/Dropzone.ExoSetup/en-US
+./build/Build-Help.ps1 -ModulePath ./out/Dropzone.ExoSetup -SourceDirectory ./docs -OutputDirectory ./out/Dropzone.ExoSetup/en-US
 
 .EXAMPLE
-(./src/Dropzone.ExoSetup/help/Build-Help.ps1 -ModulePath ./out/Dropzone.ExoSetup -SourceDirectory ./docs -ValidateOnly).Problems
+(./build/Build-Help.ps1 -ModulePath ./out/Dropzone.ExoSetup -SourceDirectory ./docs -ValidateOnly).Problems
 #>
 [CmdletBinding()]
 param(

@@ -222,6 +222,10 @@ function Invoke-Build {
     # MAML help and the about topic, compiled from the platyPS markdown in docs/; fails on any gap.
     & (Join-Path $Root 'build/Build-Help.ps1') -ModulePath $ModuleOut `
         -SourceDirectory (Join-Path $Root 'docs') -OutputDirectory (Join-Path $ModuleOut 'en-US')
+    # The bill of materials of what ships (CycloneDX, the tool pinned in .config/dotnet-tools.json).
+    $moduleVersion = [string](Import-PowerShellDataFile (Join-Path $Root 'Dropzone.ExoSetup.psd1')).ModuleVersion
+    & (Join-Path $Root 'build/Write-Sbom.ps1') -ModulePath $ModuleOut -Version $moduleVersion `
+        -EngineProject (Join-Path $Root 'src/Dropzone.ExoSetup.Engine/Dropzone.ExoSetup.Engine.csproj')
     Write-Host "Module assembled in $ModuleOut ($($ShippedDependencies.Count) dependencies)." -ForegroundColor Green
 }
 

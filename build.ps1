@@ -206,9 +206,12 @@ function Invoke-Build {
         $lines = @()
         foreach ($dll in $missing) { $lines += "  missing: $dll (allow-listed, but no package in src/Dropzone.ExoSetup.Engine/packages.lock.json brings it any more)" }
         foreach ($dll in $unknown) { $lines += "  new:     $dll (brought by $(if ($packageOf[$dll]) { $packageOf[$dll] } else { 'an unknown package' }); on neither list in build.ps1)" }
-        throw ("The engine's publish does not match the allow-list in build.ps1:`n$($lines -join "`n")`n" +
-            'A dependency changed: see the lock-file diff (git diff -- ''*packages.lock.json''), decide whether each DLL ships, ' +
-            'and update $ShippedDependencies or $RuntimeProvided. How to bump a dependency: README, "Where things go", Dependencies.')
+        # Written plainly first: a thrown message is wrapped to the console's width.
+        Write-Host "The engine's publish does not match the allow-list in build.ps1:" -ForegroundColor Red
+        foreach ($line in $lines) { Write-Host $line -ForegroundColor Red }
+        Write-Host ('A dependency changed: see the lock-file diff (git diff -- ''*packages.lock.json''), decide whether each DLL ships, ' +
+            'and update $ShippedDependencies or $RuntimeProvided. How to bump a dependency: README, "Where things go", "A dependency".') -ForegroundColor Red
+        throw "The engine's publish does not match the allow-list in build.ps1 ($($missing.Count) missing, $($unknown.Count) new; see above)."
     }
 
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }

@@ -36,14 +36,6 @@ BeforeAll {
         foreach ($framework in $lock.dependencies.Values) { if ($framework.ContainsKey($Package)) { return $framework[$Package].resolved } }
     }
 
-    $script:LockedProjects = @(
-        'src/Dropzone.ExoSetup.Engine'
-        'src/Dropzone.ExoSetup'
-        'tests/TenantEmulator'
-        'tests/Dropzone.ExoSetup.Engine.Tests'
-        'tests/TenantEmulator.Tests'
-        'tests/tools'
-    )
 
     $script:Copy = Join-Path ([IO.Path]::GetTempPath()) "dz-lock-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     $files = @(& git -C $RepoRoot ls-files --cached --others --exclude-standard)

@@ -36,7 +36,6 @@ BeforeAll {
         foreach ($framework in $lock.dependencies.Values) { if ($framework.ContainsKey($Package)) { return $framework[$Package].resolved } }
     }
 
-
     $script:Copy = Join-Path ([IO.Path]::GetTempPath()) "dz-lock-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     $files = @(& git -C $RepoRoot ls-files --cached --others --exclude-standard)
     foreach ($file in $files) {

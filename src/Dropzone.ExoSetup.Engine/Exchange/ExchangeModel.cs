@@ -96,5 +96,8 @@ namespace Dropzone.ExoSetup.Engine.Exchange
 
         /// <summary>Exchange's own FullyQualifiedErrorId, for support.</summary>
         public string ExchangeErrorId { get; }
+
+        /// <summary>The sign-in command to advise when the session must be made again (ExchangeSignIn), set by the gateway.</summary>
+        public string SignIn { get; set; }
     }
 }

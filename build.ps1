@@ -206,9 +206,12 @@ function Invoke-Build {
         $lines = @()
         foreach ($dll in $missing) { $lines += "  missing: $dll (allow-listed, but no package in src/Dropzone.ExoSetup.Engine/packages.lock.json brings it any more)" }
         foreach ($dll in $unknown) { $lines += "  new:     $dll (brought by $(if ($packageOf[$dll]) { $packageOf[$dll] } else { 'an unknown package' }); on neither list in build.ps1)" }
-        throw ("The engine's publish does not match the allow-list in build.ps1:`n$($lines -join "`n")`n" +
-            'A dependency changed: see the lock-file diff (git diff -- ''*packages.lock.json''), decide whether each DLL ships, ' +
-            'and update $ShippedDependencies or $RuntimeProvided. How to bump a dependency: README, "Where things go", Dependencies.')
+        # Written plainly first: a thrown message is wrapped to the console's width.
+        Write-Host "The engine's publish does not match the allow-list in build.ps1:" -ForegroundColor Red
+        foreach ($line in $lines) { Write-Host $line -ForegroundColor Red }
+        Write-Host ('A dependency changed: see the lock-file diff (git diff -- ''*packages.lock.json''), decide whether each DLL ships, ' +
+            'and update $ShippedDependencies or $RuntimeProvided. How to bump a dependency: README, "Where things go", "A dependency".') -ForegroundColor Red
+        throw "The engine's publish does not match the allow-list in build.ps1 ($($missing.Count) missing, $($unknown.Count) new; see above)."
     }
 
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
@@ -222,6 +225,10 @@ function Invoke-Build {
     # MAML help and the about topic, compiled from the platyPS markdown in docs/; fails on any gap.
     & (Join-Path $Root 'build/Build-Help.ps1') -ModulePath $ModuleOut `
         -SourceDirectory (Join-Path $Root 'docs') -OutputDirectory (Join-Path $ModuleOut 'en-US')
+    # The bill of materials of what ships (CycloneDX, the tool pinned in .config/dotnet-tools.json).
+    $moduleVersion = [string](Import-PowerShellDataFile (Join-Path $Root 'Dropzone.ExoSetup.psd1')).ModuleVersion
+    & (Join-Path $Root 'build/Write-Sbom.ps1') -ModulePath $ModuleOut -Version $moduleVersion `
+        -EngineProject (Join-Path $Root 'src/Dropzone.ExoSetup.Engine/Dropzone.ExoSetup.Engine.csproj')
     Write-Host "Module assembled in $ModuleOut ($($ShippedDependencies.Count) dependencies)." -ForegroundColor Green
 }
 

@@ -38,10 +38,23 @@ BeforeAll {
     $script:Nupkg = Join-Path $Out "Dropzone.ExoSetup.$Version.nupkg"
     $script:Entries = @()
     $script:Nuspec = $null
+    $script:DllHashes = @{}
+    $script:Sbom = $null
     if (Test-Path -LiteralPath $Nupkg) {
         $zip = [IO.Compression.ZipFile]::OpenRead($Nupkg)
         try {
             $script:Entries = @($zip.Entries | ForEach-Object { [Uri]::UnescapeDataString($_.FullName) })
+            # The SHA-256 of each DLL as the package carries it, and the bill of materials beside them.
+            $script:DllHashes = @{}
+            foreach ($entry in $zip.Entries | Where-Object { $_.FullName -like '*.dll' }) {
+                $stream = $entry.Open()
+                try { $DllHashes[[Uri]::UnescapeDataString($entry.FullName)] = (Get-FileHash -InputStream $stream -Algorithm SHA256).Hash.ToLowerInvariant() } finally { $stream.Dispose() }
+            }
+            $sbomEntry = $zip.GetEntry('Dropzone.ExoSetup.sbom.cdx.json')
+            if ($sbomEntry) {
+                $reader = [IO.StreamReader]::new($sbomEntry.Open())
+                try { $script:Sbom = $reader.ReadToEnd() | ConvertFrom-Json -AsHashtable } finally { $reader.Dispose() }
+            }
             $nuspecEntry = $zip.GetEntry('Dropzone.ExoSetup.nuspec')
             if ($nuspecEntry) {
                 $reader = [IO.StreamReader]::new($nuspecEntry.Open())
@@ -107,5 +120,52 @@ Describe 'The .nupkg' {
         $metadata.licenseUrl | Should -Match '^https://'
         $metadata.tags | Should -Match '\bPSModule\b'
         $metadata.tags | Should -Match '\bPSEdition_Core\b'
+    }
+}
+
+Describe 'The bill of materials in the .nupkg' {
+    BeforeAll {
+        $script:Shipped = @($Sbom.components | Where-Object { $_['scope'] -ne 'excluded' })
+        $script:Listed = @{}
+        foreach ($owner in @($Sbom.metadata.component) + $Shipped) {
+            foreach ($file in @($owner['components'])) { if ($file) { $Listed[$file.name] = $file.hashes[0] } }
+        }
+    }
+
+    It 'is a CycloneDX JSON document about this module and version' {
+        $Sbom | Should -Not -BeNullOrEmpty
+        $Sbom.bomFormat | Should -Be 'CycloneDX'
+        $Sbom.metadata.component.name | Should -Be 'Dropzone.ExoSetup'
+        $Sbom.metadata.component.version | Should -Be $Version
+    }
+
+    It 'lists exactly the DLLs the package ships' {
+        $DllHashes.Count | Should -BeGreaterThan 30
+        @($Listed.Keys | Sort-Object) | Should -Be @($DllHashes.Keys | Sort-Object)
+    }
+
+    It 'gives each DLL the SHA-256 of the bytes the package ships' {
+        foreach ($dll in $DllHashes.Keys) {
+            $Listed[$dll].alg | Should -Be 'SHA-256'
+            $Listed[$dll].content | Should -Be $DllHashes[$dll] -Because "$dll in the bill must be the $dll in the package"
+        }
+    }
+
+    It 'names the package, version and licence of every shipped dependency' {
+        $Shipped.Count | Should -BeGreaterThan 30
+        foreach ($component in $Shipped) {
+            $component.name | Should -Not -BeNullOrEmpty
+            $component.version | Should -Match '^\d+\.\d+'
+            $component.purl | Should -Be "pkg:nuget/$($component.name)@$($component.version)"
+            @($component.licenses).Count | Should -BeGreaterThan 0 -Because "$($component.name) must name its licence"
+        }
+    }
+
+    It 'records the versions the engine''s lock file pins' {
+        $lock = Get-Content -LiteralPath (Join-Path $RepoRoot 'src/Dropzone.ExoSetup.Engine/packages.lock.json') -Raw | ConvertFrom-Json -AsHashtable
+        $locked = $lock.dependencies['.NETStandard,Version=v2.0']
+        foreach ($component in $Shipped) {
+            $component.version | Should -Be $locked[$component.name].resolved -Because "$($component.name) ships at its locked version"
+        }
     }
 }

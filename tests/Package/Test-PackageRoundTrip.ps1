@@ -127,6 +127,15 @@ try {
     foreach ($dll in 'Microsoft.Graph.dll', "$ModuleName.Engine.dll") {
         Write-Check ($dll -in $dependencyDlls) "dependencies/ has $dll"
     }
+    # The bill of materials travels with what PSResourceGet installs, and lists what it installed.
+    $sbomPath = Join-Path $base "$ModuleName.sbom.cdx.json"
+    Write-Check (Test-Path -LiteralPath $sbomPath -PathType Leaf) "the installed module has $ModuleName.sbom.cdx.json"
+    if (Test-Path -LiteralPath $sbomPath -PathType Leaf) {
+        $sbom = Get-Content -LiteralPath $sbomPath -Raw | ConvertFrom-Json
+        $listed = @(@($sbom.metadata.component) + @($sbom.components) | ForEach-Object { if ($_.PSObject.Properties['components']) { $_.components.name } })
+        $installed = @(Get-ChildItem -LiteralPath $base -Recurse -Filter *.dll -File | ForEach-Object { [IO.Path]::GetRelativePath($base, $_.FullName) -replace '\\', '/' })
+        Write-Check ((@($listed | Sort-Object) -join '|') -eq (@($installed | Sort-Object) -join '|')) "its bill lists exactly the $($installed.Count) installed DLLs"
+    }
     $sdk = @(Get-ChildItem -LiteralPath $base -Recurse -File | Where-Object { $_.Name -eq 'System.Management.Automation.dll' -or $_.Name -like 'Microsoft.PowerShell.*.dll' })
     Write-Check ($sdk.Count -eq 0) "the package has no PowerShell SDK assembly$(if ($sdk) { ': ' + (($sdk | ForEach-Object Name) -join ', ') })"
 } catch {

@@ -4,13 +4,19 @@
 function Start-DotnetProcess {
     <#
     .SYNOPSIS
-    Starts `dotnet <arguments>` in the repository root with both pipes read asynchronously (so the
-    child can never block on a full pipe). Returns the process and the two read tasks.
+    Starts `dotnet <arguments>` in the repository root (or -WorkingDirectory) with both pipes read
+    asynchronously (so the child can never block on a full pipe), with -Environment's variables set
+    for the child alone. Returns the process and the two read tasks.
     #>
-    param([Parameter(Mandatory)][string[]] $Arguments)
+    param(
+        [Parameter(Mandatory)][string[]] $Arguments,
+        [string] $WorkingDirectory = $script:RepoRoot,
+        [hashtable] $Environment = @{}
+    )
     $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($a in $Arguments) { $psi.ArgumentList.Add([string]$a) }
-    $psi.WorkingDirectory = $script:RepoRoot
+    foreach ($name in $Environment.Keys) { $psi.Environment[$name] = [string]$Environment[$name] }
+    $psi.WorkingDirectory = $WorkingDirectory
     $psi.UseShellExecute = $false
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true

@@ -107,6 +107,7 @@ namespace Dropzone.ExoSetup.Engine.Exchange
             {
                 var registered = FindServicePrincipal(exchange, servicePrincipal.AppId);
                 if (registered == null || !string.Equals(registered.ObjectId, servicePrincipal.ObjectId, StringComparison.OrdinalIgnoreCase)) throw;
+                registered.RegisteredMeanwhile = true;
                 return registered;
             }
         }

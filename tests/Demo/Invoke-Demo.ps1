@@ -180,7 +180,7 @@ try {
     $null = Connect-TestExchange -Emulator $emulator
     $organizationId = Get-DropzoneOrganizationId
     Write-Command "Connect-ExchangeOnline -ConnectionUri $($emulator.BaseUri) -Organization $organizationId (fake module)" `
-        'Connect-ExchangeOnline -UserPrincipalName <admin UPN> -Device'
+        'Connect-ExchangeOnline'
 
     Write-Section "3. Before: the customer's existing 'Dropzone AI' app"
     $before = Get-AppView -DisplayName 'Dropzone AI'

@@ -45,9 +45,22 @@ namespace Dropzone.ExoSetup.Engine.Tests
                 return ServicePrincipals.ToList();
             }
 
+            /// <summary>Another admin registers this one just before New-ServicePrincipal runs.</summary>
+            public ExchangeServicePrincipal RegisteredBySecondAdmin { get; set; }
+
             public ExchangeServicePrincipal NewServicePrincipal(Guid appId, string objectId, string displayName)
             {
                 Calls.Add("New-ServicePrincipal");
+                if (RegisteredBySecondAdmin != null)
+                {
+                    ServicePrincipals.Add(RegisteredBySecondAdmin);
+                    RegisteredBySecondAdmin = null;
+                }
+                // What Exchange answers for a duplicate (the emulator's ExchangeCmdlets.cs; CIPP-API matches "already exist").
+                var duplicate = ServicePrincipals.FirstOrDefault(s => s.AppId == appId.ToString());
+                if (duplicate != null)
+                    throw new ExchangeCommandException("New-ServicePrincipal",
+                        $"A service principal with AppId '{duplicate.AppId}' and ObjectId '{duplicate.ObjectId}' already exists in the organization.", "ADObjectAlreadyExistsException", null);
                 var sp = new ExchangeServicePrincipal { AppId = appId.ToString(), ObjectId = objectId, DisplayName = displayName, Identity = objectId };
                 Fail("New-ServicePrincipal", objectId, () => ServicePrincipals.Add(sp));
                 ServicePrincipals.Add(sp);
@@ -98,6 +111,27 @@ namespace Dropzone.ExoSetup.Engine.Tests
                 var errorId = ReplicationWording == ObjectNotFoundWording ? "ManagementObjectNotFoundException" : "ServicePrincipalNotFoundInDirectoryException";
                 throw new ExchangeCommandException(command, string.Format(ReplicationWording, named), errorId, null);
             }
+        }
+
+        [Fact]
+        public void A_service_principal_a_second_admin_registered_meanwhile_is_taken_as_registered()
+        {
+            var exchange = new InMemoryExchange { RegisteredBySecondAdmin = Ours() };
+            var registered = ExchangeSteps.CreateServicePrincipal(exchange, Enterprise, "Dropzone AI", Quick, NullOperationLog.Instance, CancellationToken.None);
+            Assert.Equal(Enterprise.ObjectId, registered.ObjectId);
+            Assert.True(registered.RegisteredMeanwhile);
+            Assert.Single(exchange.ServicePrincipals);
+            Assert.Equal(1, exchange.Count("New-ServicePrincipal"));
+        }
+
+        [Fact]
+        public void Already_exists_for_another_object_id_is_not_taken_as_done()
+        {
+            var someoneElses = Ours();
+            someoneElses.ObjectId = Guid.NewGuid().ToString();
+            var exchange = new InMemoryExchange { RegisteredBySecondAdmin = someoneElses };
+            var error = Assert.Throws<DropzoneException>(() => ExchangeSteps.CreateServicePrincipal(exchange, Enterprise, "Dropzone AI", Quick, NullOperationLog.Instance, CancellationToken.None));
+            Assert.Contains("already exist", error.Message);
         }
 
         private static ExchangeServicePrincipal Other(string displayName = "Other app") =>

@@ -113,12 +113,13 @@ function Add-ExchangeFault {
     Makes the next -Count calls of an Exchange cmdlet fail. -Kind Replication: the error of a
     service principal not yet replicated, in the wording of the option ReplicationError ("could not
     be found in Azure Active Directory", or "couldn't be found on '<DC>'"); -Kind Error: -Message
-    (and optionally -ExceptionType, -Status).
+    (and optionally -ExceptionType, -Status); -Kind SecondAdmin: another admin runs the same cmdlet
+    just before the call, which then meets Exchange's answer for a duplicate ("already exists").
     #>
     param(
         [Parameter(Mandatory)] $Emulator,
         [Parameter(Mandatory)][string] $Cmdlet,
-        [ValidateSet('Replication', 'Error')][string] $Kind = 'Error',
+        [ValidateSet('Replication', 'Error', 'SecondAdmin')][string] $Kind = 'Error',
         [int] $Count = 1,
         [string] $Message,
         [string] $ExceptionType,

@@ -213,7 +213,30 @@ namespace Dropzone.ExoSetup.Engine.Errors
                 $"Exchange Online has no service principal for the application {appId}, so no role can be assigned to it.",
                 $"Run New-DropzoneExoServicePrincipal -ApplicationId {appId} first.", appId);
 
-        public static DropzoneException ExchangeCommandFailed(Exchange.ExchangeCommandException e) =>
+        /// <summary>
+        /// An Exchange cmdlet failed: a dehydrated tenant and an expired session get their own ids
+        /// (recognised by <see cref="Exchange.ExchangeErrorText"/>), anything else ExchangeCommandFailed.
+        /// </summary>
+        public static DropzoneException ExchangeCommandFailed(Exchange.ExchangeCommandException e)
+        {
+            if (Exchange.ExchangeErrorText.IsOrganizationNotCustomized(e.Message)) return ExchangeOrganizationNotCustomized(e);
+            if (Exchange.ExchangeErrorText.IsSessionExpired(e.Message)) return ExchangeSessionExpired(e);
+            return ExchangeCommandFailedAsIs(e);
+        }
+
+        public static DropzoneException ExchangeOrganizationNotCustomized(Exchange.ExchangeCommandException e) =>
+            new DropzoneException(ErrorIds.ExchangeOrganizationNotCustomized, ErrorKind.InvalidOperation,
+                $"{e.Command} failed: this tenant's Exchange Online organization has never been customised, so Exchange refuses role changes until Enable-OrganizationCustomization has been run. Exchange said: {e.Message}",
+                "Run Enable-OrganizationCustomization yourself (a one-time, tenant-wide change; it can take a while to take effect; the module never runs it), then run the same command again: the Entra ID steps and the Exchange service principal already done are kept.",
+                e.Command, innerException: e);
+
+        public static DropzoneException ExchangeSessionExpired(Exchange.ExchangeCommandException e) =>
+            new DropzoneException(ErrorIds.ExchangeSessionExpired, ErrorKind.NotConnected,
+                $"{e.Command} failed: the Exchange Online session has expired. Exchange said: {e.Message}",
+                $"Run {e.SignIn ?? Connection.ExchangeSignIn.Command()}, then run the same command again: it resumes, and the steps already finished report AlreadyDone.",
+                e.Command, innerException: e);
+
+        private static DropzoneException ExchangeCommandFailedAsIs(Exchange.ExchangeCommandException e) =>
             new DropzoneException(ErrorIds.ExchangeCommandFailed, ErrorKind.InvalidOperation,
                 $"{e.Command} failed: {e.Message}",
                 "Check the message from Exchange Online above; see Get-Help about_Dropzone_ExoSetup (TROUBLESHOOTING).", e.Command, innerException: e);

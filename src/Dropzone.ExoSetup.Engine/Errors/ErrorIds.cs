@@ -34,6 +34,8 @@ namespace Dropzone.ExoSetup.Engine.Errors
         public const string ExchangeServicePrincipalMismatch = "ExchangeServicePrincipalMismatch";
         public const string ExchangeReplicationTimeout = "ExchangeReplicationTimeout";
         public const string ExchangeCommandFailed = "ExchangeCommandFailed";
+        public const string ExchangeOrganizationNotCustomized = "ExchangeOrganizationNotCustomized";
+        public const string ExchangeSessionExpired = "ExchangeSessionExpired";
         public const string OrganizationIdNotFound = "OrganizationIdNotFound";
         public const string UnexpectedError = "UnexpectedError";
         public const string TenantMismatch = "TenantMismatch";

@@ -18,6 +18,12 @@ namespace Dropzone.ExoSetup.Engine.Exchange
         public bool IsFor(Guid appId) => Guid.TryParse(AppId, out var id) && id == appId;
 
         /// <summary>
+        /// New-ServicePrincipal answered "already exists" and this is the one Exchange had: someone
+        /// else registered it between the module's read and its write, so the step is AlreadyDone.
+        /// </summary>
+        internal bool RegisteredMeanwhile { get; set; }
+
+        /// <summary>
         /// The values that name this principal and no other: what Exchange may show as RoleAssignee
         /// or RoleAssigneeName of an assignment to it, and what an error about it quotes.
         /// </summary>
@@ -96,5 +102,8 @@ namespace Dropzone.ExoSetup.Engine.Exchange
 
         /// <summary>Exchange's own FullyQualifiedErrorId, for support.</summary>
         public string ExchangeErrorId { get; }
+
+        /// <summary>The sign-in command to advise when the session must be made again (ExchangeSignIn), set by the gateway.</summary>
+        public string SignIn { get; set; }
     }
 }

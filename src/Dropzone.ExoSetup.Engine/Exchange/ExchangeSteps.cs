@@ -89,8 +89,28 @@ namespace Dropzone.ExoSetup.Engine.Exchange
         public static ExchangeServicePrincipal CreateServicePrincipal(IExchangeGateway exchange, ServicePrincipalInfo servicePrincipal, string displayName,
             ReplicationRetry retry, IOperationLog log, CancellationToken cancellationToken) =>
             WithReplicationRetry("New-ServicePrincipal", new[] { servicePrincipal.ObjectId, servicePrincipal.AppId.ToString() }, retry, log, cancellationToken,
-                () => exchange.NewServicePrincipal(servicePrincipal.AppId, servicePrincipal.ObjectId, displayName),
+                () => NewOrRegisteredMeanwhile(exchange, servicePrincipal, displayName),
                 () => FindServicePrincipal(exchange, servicePrincipal.AppId));
+
+        /// <summary>
+        /// New-ServicePrincipal; when Exchange answers "already exist(s)" (a second admin registered it
+        /// between our read and this write), the one Exchange now has, if it is this Enterprise
+        /// application's; otherwise the error stands.
+        /// </summary>
+        private static ExchangeServicePrincipal NewOrRegisteredMeanwhile(IExchangeGateway exchange, ServicePrincipalInfo servicePrincipal, string displayName)
+        {
+            try
+            {
+                return exchange.NewServicePrincipal(servicePrincipal.AppId, servicePrincipal.ObjectId, displayName);
+            }
+            catch (ExchangeCommandException e) when (ExchangeErrorText.IsAlreadyExists(e.Message))
+            {
+                var registered = FindServicePrincipal(exchange, servicePrincipal.AppId);
+                if (registered == null || !string.Equals(registered.ObjectId, servicePrincipal.ObjectId, StringComparison.OrdinalIgnoreCase)) throw;
+                registered.RegisteredMeanwhile = true;
+                return registered;
+            }
+        }
 
         /// <summary>
         /// The assignment of <paramref name="role"/> among <paramref name="assignments"/> that belongs

@@ -62,7 +62,7 @@ namespace Dropzone.ExoSetup.Engine.Steps
             if (host.Approve(new[] { change }).Count == 0) return new ExchangeStepResult<ExchangeServicePrincipal>(ExchangeOutcome.Declined, null);
             var created = ExchangeSteps.CreateServicePrincipal(exchange.Gateway, enterprise, displayName, retry, host.Log, host.Cancellation);
             exchange.RegisteredNow(created);
-            return new ExchangeStepResult<ExchangeServicePrincipal>(ExchangeOutcome.Created, created);
+            return new ExchangeStepResult<ExchangeServicePrincipal>(created.RegisteredMeanwhile ? ExchangeOutcome.AlreadyExists : ExchangeOutcome.Created, created);
         }
 
         /// <summary>Test-DropzoneExoIntegration: Exchange knows the app by its Enterprise application's object id.</summary>

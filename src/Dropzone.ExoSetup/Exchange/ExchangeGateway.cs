@@ -47,7 +47,8 @@ try {
 
         public ExchangeConnection RequireConnection()
         {
-            var signInHint = Engine.Connection.ExchangeSignIn.Hint(GraphSessions.Current?.Context?.Account);
+            var signInHint = Engine.Connection.ExchangeSignIn.Hint(GraphSessions.Current?.Context?.Account,
+                Engine.Connection.ExchangeSignIn.EnvironmentNamed(GraphSessions.Current?.Context?.Environment));
             if (_cmdlet.InvokeCommand.GetCommand("Get-ConnectionInformation", CommandTypes.All) == null)
                 throw DropzoneErrors.ExchangeNotConnected("The ExchangeOnlineManagement module is not loaded.", "Import-Module ExchangeOnlineManagement; " + signInHint);
             var connection = Invoke("Get-ConnectionInformation", new Dictionary<string, object>())
@@ -111,7 +112,11 @@ try {
                 var first = errors[0];
                 var message = string.Join(" ", errors.Select(e => e.ErrorDetails?.Message ?? e.Exception?.Message).Where(m => !string.IsNullOrEmpty(m)).Distinct());
                 _cmdlet.WriteVerbose($"Exchange {name} failed: {message}");
-                throw new ExchangeCommandException(name, message, first.FullyQualifiedErrorId, first.Exception);
+                throw new ExchangeCommandException(name, message, first.FullyQualifiedErrorId, first.Exception)
+                {
+                    SignIn = Engine.Connection.ExchangeSignIn.Command(GraphSessions.Current?.Context?.Account,
+                        Engine.Connection.ExchangeSignIn.EnvironmentNamed(GraphSessions.Current?.Context?.Environment)),
+                };
             }
             return output.Select(o => o as PSObject ?? new PSObject(o)).ToList();
         }

@@ -67,6 +67,24 @@ function Connect-ExchangeOnline {
         throw "The Prefix '$Prefix' isn't valid: letters and digits only, and not 'EXO'."
     }
 
+    # Azure Cloud Shell (ACC_CLOUD set): ExchangeOnlineManagement's Cloud Shell branch offers a person
+    # neither -UserPrincipalName nor -Organization, and a bare Connect-ExchangeOnline signs in with
+    # the Cloud Shell identity (ExchangeOnlineManagement 3.9 psm1; Azure/CloudShell issue 478: "A
+    # parameter cannot be found that matches parameter name 'UserPrincipalName'."). App-only sign-in
+    # (a token, a certificate or a managed identity with -Organization) stays as elsewhere.
+    $cloudShell = -not [string]::IsNullOrEmpty($env:ACC_CLOUD)
+    $appOnly = [bool]($AccessToken -or $Certificate -or $CertificateFilePath -or $CertificateThumbprint -or $ManagedIdentity)
+    if ($cloudShell) {
+        foreach ($refused in 'UserPrincipalName', 'Organization') {
+            if ($PSBoundParameters.ContainsKey($refused) -and -not ($refused -eq 'Organization' -and $appOnly)) {
+                $exception = [System.Management.Automation.ParameterBindingException]::new("A parameter cannot be found that matches parameter name '$refused'.")
+                $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new($exception, 'NamedParameterNotFound,Connect-ExchangeOnline', 'InvalidArgument', $refused))
+            }
+        }
+        # The Cloud Shell identity's tenant.
+        if (-not $Organization -and -not $DelegatedOrganization -and $env:ACC_TID) { $Organization = $env:ACC_TID }
+    }
+
     # Where to send requests: never to Microsoft.
     $baseUri = if ($ConnectionUri) { $ConnectionUri } elseif ($env:DROPZONE_FAKE_EXO_URI) { $env:DROPZONE_FAKE_EXO_URI } else { $null }
     if (-not $baseUri) {

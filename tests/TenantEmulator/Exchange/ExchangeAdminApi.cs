@@ -64,10 +64,14 @@ public static class ExchangeAdminApi
                 }
                 JsonObject options;
                 lock (store.Gate) options = new JsonObject { ["options"] = store.Exchange["options"]?.DeepClone() };
-                var fault = faults.Take(cmdlet, parameters, options);
+                var fault = faults.Take(cmdlet, parameters, options, out var secondAdminFirst);
                 if (fault is not null) return Error(fault);
                 JsonArray value;
-                lock (store.Gate) value = ExchangeCmdlets.Invoke(store, cmdlet, parameters);
+                lock (store.Gate)
+                {
+                    if (secondAdminFirst) ExchangeCmdlets.Invoke(store, cmdlet, parameters);
+                    value = ExchangeCmdlets.Invoke(store, cmdlet, parameters);
+                }
                 var context = $"{http.Request.Scheme}://{http.Request.Host}/adminapi/beta/$metadata#Collection(Exchange.GenericHashTable)";
                 return Results.Json(new JsonObject
                 {

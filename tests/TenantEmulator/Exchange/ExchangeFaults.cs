@@ -9,6 +9,11 @@ namespace TenantEmulator;
 /// gives, in the wording of the option "replicationError" (any cmdlet; it names the -ObjectId,
 /// -ServiceId or -App value).
 /// kind "error": a generic error with the given message, exception type and HTTP status.
+/// kind "secondadmin": another admin runs the same cmdlet with the same parameters just before
+/// this call, so the call meets what Exchange answers for a duplicate (New-ServicePrincipal: "...
+/// already exists in the organization.", ADObjectAlreadyExistsException; a duplicate
+/// New-ServicePrincipal fails with a message containing "already exist", which is the fragment
+/// CIPP-API matches on: /work/shared/reference/graph-and-exchange.md).
 /// </summary>
 public sealed class ExchangeFaults
 {
@@ -29,7 +34,7 @@ public sealed class ExchangeFaults
     {
         var cmdlet = (string?)body["cmdlet"] ?? throw new ArgumentException("'cmdlet' is required (an Exchange cmdlet name or '*').");
         var kind = ((string?)body["kind"] ?? "error").ToLowerInvariant();
-        if (kind is not ("replication" or "error")) throw new ArgumentException("'kind' must be 'replication' or 'error'.");
+        if (kind is not ("replication" or "error" or "secondadmin")) throw new ArgumentException("'kind' must be 'replication', 'error' or 'secondadmin'.");
         var count = body["count"] is JsonValue v && v.TryGetValue<int>(out var c) ? c : 1;
         if (count < 1) throw new ArgumentException("'count' must be at least 1.");
         var status = body["status"] is JsonValue s && s.TryGetValue<int>(out var st) ? st : 400;
@@ -56,15 +61,25 @@ public sealed class ExchangeFaults
         lock (_gate) return new JsonArray(_faults.Select(f => (JsonNode)Describe(f)).ToArray());
     }
 
-    /// <summary>If a fault is queued for this cmdlet, consumes one use of it and returns the error to answer with.</summary>
-    public ExchangeError? Take(string cmdletName, JsonObject parameters, JsonObject exchange)
+    /// <summary>
+    /// If a fault is queued for this cmdlet, consumes one use of it and returns the error to answer
+    /// with; a "secondadmin" fault returns no error but sets <paramref name="secondAdminFirst"/>: the
+    /// caller runs the cmdlet once as that admin, then the call itself.
+    /// </summary>
+    public ExchangeError? Take(string cmdletName, JsonObject parameters, JsonObject exchange, out bool secondAdminFirst)
     {
+        secondAdminFirst = false;
         Fault? fault;
         lock (_gate)
         {
             fault = _faults.FirstOrDefault(f => f.Cmdlet == "*" || string.Equals(f.Cmdlet, cmdletName, StringComparison.OrdinalIgnoreCase));
             if (fault is null) return null;
             if (--fault.Remaining <= 0) _faults.Remove(fault);
+        }
+        if (fault.Kind == "secondadmin")
+        {
+            secondAdminFirst = true;
+            return null;
         }
         if (fault.Kind == "replication")
         {

@@ -229,7 +229,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
         public void Replication_that_outlasts_the_timeout_is_ExchangeReplicationTimeout()
         {
             var exchange = new InMemoryExchange { NotReplicatedFor = int.MaxValue };
-            var retry = new ReplicationRetry { Timeout = TimeSpan.FromMilliseconds(200), FirstDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(40) };
+            var retry = new ReplicationRetry { Timeout = TimeSpan.FromSeconds(1), FirstDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(40) };
             var error = Assert.Throws<DropzoneException>(() => ExchangeSteps.CreateServicePrincipal(exchange, Enterprise, "x", retry, NullOperationLog.Instance, CancellationToken.None));
             Assert.Equal(ErrorIds.ExchangeReplicationTimeout, error.ErrorId);
             Assert.True(exchange.Count("New-ServicePrincipal") >= 2);

@@ -146,7 +146,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
         [Fact]
         public async Task With_a_replication_delay_consent_is_sent_again_until_entra_id_knows_the_new_principal_and_the_retries_are_counted()
         {
-            lock (_host.Store.Gate) _host.Store.ReplicationDelay = TimeSpan.FromSeconds(1);
+            lock (_host.Store.Gate) _host.Store.ReplicationDelay = TimeSpan.FromSeconds(3);
             var certificate = CertificateReader.FromCertificate(TestCertificates.Valid(), null, DateTimeOffset.UtcNow);
             _host.Store.Log.Clear();
 

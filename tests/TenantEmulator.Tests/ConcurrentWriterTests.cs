@@ -133,14 +133,14 @@ public sealed class ConcurrentWriterTests : EmulatorTest
     [Fact]
     public async Task Interleave_lets_a_read_answer_with_what_was_there_before_a_write_that_answered_first()
     {
-        Assert.Equal(HttpStatusCode.NoContent, (await Control(HttpMethod.Put, "interleave", new JsonObject { ["milliseconds"] = 1500 })).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await Control(HttpMethod.Put, "interleave", new JsonObject { ["milliseconds"] = 3000 })).Status);
         var sent = (JsonArray)(await KeysAsRead()).DeepClone();
         var (ours, _) = NewCertificate();
         sent.Add(KeyCredential(ours));
 
-        // The write lands 1.5 s after it arrives; a read made meanwhile answers 1.5 s after it read.
+        // The write lands 3 s after it arrives; a read made 1 s later answers 3 s after it read.
         var write = Patch(App, new JsonObject { ["keyCredentials"] = sent });
-        await Task.Delay(300);
+        await Task.Delay(1000);
         var read = Get($"{App}?$select=keyCredentials");
         Assert.Same(write, await Task.WhenAny(write, read));
         Assert.Equal(HttpStatusCode.NoContent, (await write).Status);

@@ -180,14 +180,14 @@ public sealed class ReplicationTests : EmulatorTest
     [Fact]
     public async Task With_a_delay_in_seconds_reads_miss_a_new_service_principal_and_consent_naming_it_is_not_a_valid_reference_update()
     {
-        await Control(HttpMethod.Put, "replication", new JsonObject { ["seconds"] = 1.5 });
+        await Control(HttpMethod.Put, "replication", new JsonObject { ["seconds"] = 3 });
         var created = await Post("/v1.0/servicePrincipals", new JsonObject { ["appId"] = DropzoneAppId });
         var id = (string)created.Body!["id"]!;
         var consent = new JsonObject { ["principalId"] = id, ["resourceId"] = ExchangeSpId, ["appRoleId"] = ManageAsApp };
 
         var read = await Get($"/v1.0/servicePrincipals(appId='{DropzoneAppId}')");
         var early = await Post($"/v1.0/servicePrincipals/{ExchangeSpId}/appRoleAssignedTo", consent);
-        await Task.Delay(TimeSpan.FromSeconds(1.6));
+        await Task.Delay(TimeSpan.FromSeconds(3.1));
         var later = await Post($"/v1.0/servicePrincipals/{ExchangeSpId}/appRoleAssignedTo", consent);
         var spRead = await Get($"/v1.0/servicePrincipals(appId='{DropzoneAppId}')");
         var assignmentsRead = await Get($"/v1.0/servicePrincipals/{id}/appRoleAssignments");

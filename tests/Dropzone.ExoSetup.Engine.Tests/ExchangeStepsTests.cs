@@ -34,6 +34,9 @@ namespace Dropzone.ExoSetup.Engine.Tests
             public string FailWith { get; set; }
             public bool ShowAssigneeByDisplayName { get; set; }
             public List<string> Calls { get; } = new List<string>();
+
+            /// <summary>Told each cmdlet as it is called (before it acts).</summary>
+            public Action<string> OnCall { get; set; }
             public int Count(string cmdlet) => Calls.Count(c => c == cmdlet);
 
             public ExchangeConnection RequireConnection() => new ExchangeConnection { State = "Connected" };
@@ -41,7 +44,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
             // Like Exchange with an unknown identity: everything comes back.
             public IReadOnlyList<ExchangeServicePrincipal> GetServicePrincipals(string identity)
             {
-                Calls.Add("Get-ServicePrincipal");
+                Calls.Add("Get-ServicePrincipal"); OnCall?.Invoke("Get-ServicePrincipal");
                 return ServicePrincipals.ToList();
             }
 
@@ -50,7 +53,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
 
             public ExchangeServicePrincipal NewServicePrincipal(Guid appId, string objectId, string displayName)
             {
-                Calls.Add("New-ServicePrincipal");
+                Calls.Add("New-ServicePrincipal"); OnCall?.Invoke("New-ServicePrincipal");
                 if (RegisteredBySecondAdmin != null)
                 {
                     ServicePrincipals.Add(RegisteredBySecondAdmin);
@@ -71,13 +74,13 @@ namespace Dropzone.ExoSetup.Engine.Tests
 
             public IReadOnlyList<ExchangeRoleAssignment> GetRoleAssignments(string role)
             {
-                Calls.Add("Get-ManagementRoleAssignment -Role");
+                Calls.Add("Get-ManagementRoleAssignment -Role"); OnCall?.Invoke("Get-ManagementRoleAssignment -Role");
                 return Assignments.Select(Shown).ToList();
             }
 
             public IReadOnlyList<ExchangeRoleAssignment> GetRoleAssignment(string identity)
             {
-                Calls.Add("Get-ManagementRoleAssignment -Identity");
+                Calls.Add("Get-ManagementRoleAssignment -Identity"); OnCall?.Invoke("Get-ManagementRoleAssignment -Identity");
                 var found = Assignments.Where(a => a.Name == identity).Select(Shown).ToList();
                 if (found.Count == 0)
                     throw new ExchangeCommandException("Get-ManagementRoleAssignment", string.Format(ObjectNotFoundWording, identity), "ManagementObjectNotFoundException", null);
@@ -86,7 +89,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
 
             public ExchangeRoleAssignment NewRoleAssignment(string name, string app, string role)
             {
-                Calls.Add("New-ManagementRoleAssignment");
+                Calls.Add("New-ManagementRoleAssignment"); OnCall?.Invoke("New-ManagementRoleAssignment");
                 var assignment = new ExchangeRoleAssignment { Name = name ?? $"{role}-{app}", Role = role, RoleAssignee = app, RoleAssigneeName = app, RoleAssigneeType = "ServicePrincipal" };
                 Fail("New-ManagementRoleAssignment", app, () => Assignments.Add(assignment));
                 Assignments.Add(assignment);
@@ -131,7 +134,9 @@ namespace Dropzone.ExoSetup.Engine.Tests
             someoneElses.ObjectId = Guid.NewGuid().ToString();
             var exchange = new InMemoryExchange { RegisteredBySecondAdmin = someoneElses };
             var error = Assert.Throws<DropzoneException>(() => ExchangeSteps.CreateServicePrincipal(exchange, Enterprise, "Dropzone AI", Quick, NullOperationLog.Instance, CancellationToken.None));
-            Assert.Contains("already exist", error.Message);
+            Assert.Equal(ErrorIds.ExchangeServicePrincipalMismatch, error.ErrorId);
+            Assert.Contains(someoneElses.ObjectId, error.Message);
+            Assert.Equal(new[] { "New-ServicePrincipal", "Get-ServicePrincipal" }, exchange.Calls);
         }
 
         private static ExchangeServicePrincipal Other(string displayName = "Other app") =>
@@ -186,13 +191,13 @@ namespace Dropzone.ExoSetup.Engine.Tests
         [Theory]
         [InlineData(AzureAdWording)]
         [InlineData(ObjectNotFoundWording)]
-        public void Replication_errors_of_either_wording_are_retried_until_Exchange_knows_the_service_principal(string wording)
+        public void Replication_errors_of_either_wording_are_retried_until_Exchange_knows_the_service_principal_with_no_look_between(string wording)
         {
             var exchange = new InMemoryExchange { NotReplicatedFor = 2, ReplicationWording = wording };
             var created = ExchangeSteps.CreateServicePrincipal(exchange, Enterprise, "Dropzone AI", Quick, NullOperationLog.Instance, CancellationToken.None);
             Assert.Equal(Enterprise.ObjectId, created.ObjectId);
             Assert.Equal(3, exchange.Count("New-ServicePrincipal"));
-            Assert.Equal(2, exchange.Count("Get-ServicePrincipal"));   // a look before each retry
+            Assert.Equal(0, exchange.Count("Get-ServicePrincipal"));   // a retry that finds it registered answers "already exists"
             Assert.Single(exchange.ServicePrincipals);
         }
 
@@ -215,8 +220,10 @@ namespace Dropzone.ExoSetup.Engine.Tests
         public void A_call_that_failed_but_created_is_found_before_a_retry_so_nothing_is_duplicated(string wording)
         {
             var exchange = new InMemoryExchange { NotReplicatedFor = 1, CreateDespiteError = true, ReplicationWording = wording };
-            ExchangeSteps.CreateServicePrincipal(exchange, Enterprise, "Dropzone AI", Quick, NullOperationLog.Instance, CancellationToken.None);
-            Assert.Equal(1, exchange.Count("New-ServicePrincipal"));
+            var registered = ExchangeSteps.CreateServicePrincipal(exchange, Enterprise, "Dropzone AI", Quick, NullOperationLog.Instance, CancellationToken.None);
+            // The retry answers "already exists": one read confirms it is ours.
+            Assert.Equal(new[] { "New-ServicePrincipal", "New-ServicePrincipal", "Get-ServicePrincipal" }, exchange.Calls);
+            Assert.True(registered.RegisteredMeanwhile);
             Assert.Single(exchange.ServicePrincipals);
 
             exchange.NotReplicatedFor = 1;
@@ -266,14 +273,34 @@ namespace Dropzone.ExoSetup.Engine.Tests
         }
 
         [Fact]
-        public void The_named_assignment_is_found_with_one_call()
+        public void The_modules_assignment_is_found_with_one_call_without_the_service_principals()
         {
-            var exchange = new InMemoryExchange();
+            var exchange = new InMemoryExchange { ShowAssigneeByDisplayName = true };
             exchange.ServicePrincipals.Add(Ours());
-            exchange.Assignments.Add(new ExchangeRoleAssignment { Name = ExchangeSteps.AssignmentName(Role, Enterprise.ObjectId), Role = Role, RoleAssignee = Enterprise.ObjectId });
+            exchange.Assignments.Add(new ExchangeRoleAssignment { Name = ExchangeSteps.AssignmentName(Role, Enterprise.ObjectId), Role = Role, RoleAssignee = Enterprise.ObjectId, RoleAssigneeType = "ServicePrincipal" });
             var lookup = new ExchangeLookup(exchange, AppId);
-            Assert.NotNull(lookup.NamedAssignment(Enterprise.ObjectId));
-            Assert.Equal(new[] { "Get-ManagementRoleAssignment -Identity" }, exchange.Calls);
+            Assert.NotNull(lookup.AssignmentOfEnterprise(Enterprise.ObjectId, out var undecided));
+            Assert.False(undecided);
+            Assert.Equal(new[] { "Get-ManagementRoleAssignment -Role" }, exchange.Calls);
+        }
+
+        [Fact]
+        public void An_unnamed_assignment_shown_by_display_name_leaves_the_role_list_undecided_but_a_role_groups_does_not()
+        {
+            var exchange = new InMemoryExchange { ShowAssigneeByDisplayName = true };
+            exchange.Assignments.Add(new ExchangeRoleAssignment { Name = "Transport Hygiene-Organization Management", Role = Role, RoleAssignee = "Organization Management", RoleAssigneeType = "RoleGroup" });
+            var lookup = new ExchangeLookup(exchange, AppId);
+            Assert.Null(lookup.AssignmentOfEnterprise(Enterprise.ObjectId, out var undecided));
+            Assert.False(undecided);
+
+            exchange.ServicePrincipals.Add(Ours());
+            exchange.Assignments.Add(new ExchangeRoleAssignment { Name = "Transport Hygiene-by hand", Role = Role, RoleAssignee = Enterprise.ObjectId, RoleAssigneeType = "ServicePrincipal" });
+            lookup = new ExchangeLookup(exchange, AppId);
+            Assert.Null(lookup.AssignmentOfEnterprise(Enterprise.ObjectId, out undecided));
+            Assert.True(undecided);
+            // The service principals settle it: the display name is unique, so the assignment is ours.
+            Assert.Equal("Transport Hygiene-by hand", lookup.Assignment(lookup.Registered).Name);
+            Assert.Equal(new[] { "Get-ManagementRoleAssignment -Role", "Get-ServicePrincipal" }, exchange.Calls.Skip(1));
         }
 
         [Theory]

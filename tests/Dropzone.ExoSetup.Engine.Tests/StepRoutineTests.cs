@@ -42,7 +42,11 @@ namespace Dropzone.ExoSetup.Engine.Tests
             public List<string> Verbose { get; } = new List<string>();
             public List<OperationProgress> ProgressReports { get; } = new List<OperationProgress>();
             public bool WhatIfRequested { get; private set; }
+            public bool WhatIf => _answer == Answer.WhatIf;
             public IOperationLog Log => this;
+
+            // The log is written as it comes (a list), so waiting is just waiting.
+            public T Await<T>(Task<T> value) => value.GetAwaiter().GetResult();
             public CancellationToken Cancellation => CancellationToken.None;
 
             public List<PlannedChange> Approve(IEnumerable<PlannedChange> changes)
@@ -102,7 +106,7 @@ namespace Dropzone.ExoSetup.Engine.Tests
         private static Dictionary<SetupStep, StepStatus> Statuses(IntegrationReport report) => report.Steps.ToDictionary(s => s.Step, s => s.Status);
 
         [Fact]
-        public void Install_on_a_fresh_tenant_does_every_step_in_order_with_three_exchange_calls()
+        public void Install_on_a_fresh_tenant_does_every_step_in_order_with_two_exchange_calls()
         {
             var exchange = new ExchangeStepsTests.InMemoryExchange();
 
@@ -114,7 +118,8 @@ namespace Dropzone.ExoSetup.Engine.Tests
             Assert.Equal(new[] { StepStatus.Done, StepStatus.Done, StepStatus.AlreadyDone, StepStatus.Done, StepStatus.Done }, report.Steps.Select(s => s.Status));
             Assert.Equal("contoso.onmicrosoft.com", report.OrganizationId);
             Assert.StartsWith("In the Dropzone AI UI", report.NextSteps);
-            Assert.Equal(new[] { "Get-ServicePrincipal", "New-ServicePrincipal", "New-ManagementRoleAssignment" }, exchange.Calls);
+            // Written first: a service principal registered moments ago holds no assignment, so no lookup.
+            Assert.Equal(new[] { "New-ServicePrincipal", "New-ManagementRoleAssignment" }, exchange.Calls);
             var assignment = Assert.Single(exchange.Assignments);
             Assert.Equal(ExchangeSteps.AssignmentName(ExchangeSteps.DefaultRole, report.ServicePrincipalObjectId), assignment.Name);
         }
@@ -134,7 +139,107 @@ namespace Dropzone.ExoSetup.Engine.Tests
             Assert.All(report.Steps, s => Assert.Equal(StepStatus.AlreadyDone, s.Status));
             Assert.Empty(host.Asked);
             Assert.Equal(0, GraphWrites());
-            Assert.Equal(new[] { "Get-ManagementRoleAssignment -Identity" }, exchange.Calls);
+            Assert.Equal(new[] { "Get-ManagementRoleAssignment -Role" }, exchange.Calls);
+        }
+
+        // Entra ID of the tenant as the emulator holds it, emptied of what the module writes there
+        // (certificates, permissions, consent) while the app and its service principal stay.
+        private void EmptyEntraKeepingTheServicePrincipal()
+        {
+            lock (_emulator.Store.Gate)
+            {
+                var app = _emulator.Store.Collection("applications").OfType<System.Text.Json.Nodes.JsonObject>().First(a => (string)a["appId"] == DropzoneAppId.ToString());
+                app["keyCredentials"] = new System.Text.Json.Nodes.JsonArray();
+                app["requiredResourceAccess"] = new System.Text.Json.Nodes.JsonArray();
+                _emulator.Store.Collection("appRoleAssignments").Clear();
+            }
+        }
+
+        [Fact]
+        public void Install_where_Entra_is_done_and_Exchange_is_empty_makes_three_exchange_calls()
+        {
+            var certificate = Vendor();
+            Install(new FakeHost(), new ExchangeStepsTests.InMemoryExchange(), certificate);
+            var exchange = new ExchangeStepsTests.InMemoryExchange();
+            _emulator.Store.Log.Clear();
+
+            var report = Install(new FakeHost(), exchange, certificate);
+
+            Assert.Null(report.Failure);
+            Assert.Equal(0, GraphWrites());
+            Assert.Equal(new[] { "Get-ManagementRoleAssignment -Role", "New-ServicePrincipal", "New-ManagementRoleAssignment" }, exchange.Calls);
+            Assert.Equal(StepStatus.Done, Statuses(report)[SetupStep.ExchangeServicePrincipal]);
+            Assert.Equal(StepStatus.Done, Statuses(report)[SetupStep.TransportHygiene]);
+        }
+
+        [Fact]
+        public void Install_where_Exchange_is_done_and_Entra_is_empty_makes_three_exchange_calls_and_no_second_assignment()
+        {
+            var certificate = Vendor();
+            var exchange = new ExchangeStepsTests.InMemoryExchange();
+            Install(new FakeHost(), exchange, certificate);
+            EmptyEntraKeepingTheServicePrincipal();
+            exchange.Calls.Clear();
+
+            var report = Install(new FakeHost(), exchange, certificate);
+
+            Assert.Null(report.Failure);
+            Assert.Equal(new[] { StepStatus.Done, StepStatus.Done, StepStatus.AlreadyDone, StepStatus.AlreadyDone, StepStatus.AlreadyDone }, report.Steps.Select(s => s.Status));
+            Assert.Equal(new[] { "New-ServicePrincipal", "Get-ServicePrincipal", "Get-ManagementRoleAssignment -Role" }, exchange.Calls);
+            Assert.Single(exchange.Assignments);
+            Assert.Single(exchange.ServicePrincipals);
+        }
+
+        [Fact]
+        public void Install_runs_the_exchange_steps_while_consent_waits_for_replication()
+        {
+            lock (_emulator.Store.Gate) _emulator.Store.ReplicationDelay = TimeSpan.FromSeconds(1.5);
+            var consentAtExchangeWrites = new List<int>();
+            var exchange = new ExchangeStepsTests.InMemoryExchange();
+            exchange.OnCall = cmdlet =>
+            {
+                lock (_emulator.Store.Gate) consentAtExchangeWrites.Add(_emulator.Store.Collection("appRoleAssignments").Count);
+            };
+
+            var report = Install(new FakeHost(), exchange, Vendor());
+
+            Assert.Null(report.Failure);
+            Assert.All(report.Steps, step => Assert.NotEqual(StepStatus.Failed, step.Status));
+            Assert.Equal(new[] { "New-ServicePrincipal", "New-ManagementRoleAssignment" }, exchange.Calls);
+            // Both Exchange writes were made before Entra ID took the consent (it was refused for 1.5 s).
+            Assert.Equal(new[] { 0, 0 }, consentAtExchangeWrites);
+            lock (_emulator.Store.Gate) Assert.Single(_emulator.Store.Collection("appRoleAssignments"));
+        }
+
+        [Fact]
+        public void Install_with_exchange_failing_keeps_the_entra_work_and_says_which_half_failed()
+        {
+            var exchange = new ExchangeStepsTests.InMemoryExchange { FailWith = "The operation couldn't be performed because of a policy." };
+
+            var report = Install(new FakeHost(), exchange, Vendor());
+
+            Assert.Equal(ErrorIds.ExchangeCommandFailed, report.Failure.ErrorId);
+            Assert.Equal(new[] { StepStatus.Done, StepStatus.Done, StepStatus.AlreadyDone, StepStatus.Failed, StepStatus.Skipped },
+                report.Steps.Select(s => s.Status));
+            Assert.Contains("Exchange Online", report.NextSteps);
+            lock (_emulator.Store.Gate) Assert.Single(_emulator.Store.Collection("appRoleAssignments"));
+        }
+
+        [Fact]
+        public void Install_with_entra_failing_keeps_the_exchange_work_and_says_which_half_failed()
+        {
+            // The PATCH of the app is refused; the service principal is still created in the same batch.
+            _emulator.Store.Faults.Add(Fault.Parse(new System.Text.Json.Nodes.JsonObject { ["method"] = "PATCH", ["path"] = "/v1.0/applications/*", ["status"] = 403 }));
+            var exchange = new ExchangeStepsTests.InMemoryExchange();
+
+            var report = Install(new FakeHost(), exchange, Vendor());
+
+            Assert.Equal(StepStatus.Failed, Statuses(report)[SetupStep.Certificate]);
+            Assert.Equal(StepStatus.Done, Statuses(report)[SetupStep.ExchangeServicePrincipal]);
+            Assert.Equal(StepStatus.Done, Statuses(report)[SetupStep.TransportHygiene]);
+            Assert.NotEqual(ErrorIds.ExchangeCommandFailed, report.Failure.ErrorId);
+            Assert.Contains("Entra ID", report.NextSteps);
+            Assert.Single(exchange.Assignments);
         }
 
         [Fact]

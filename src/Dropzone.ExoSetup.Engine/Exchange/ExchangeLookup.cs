@@ -6,17 +6,17 @@ using Dropzone.ExoSetup.Engine.Errors;
 namespace Dropzone.ExoSetup.Engine.Exchange
 {
     /// <summary>
-    /// What Exchange Online holds for one app, read on demand and each read made once: the
-    /// service principals (one Get-ServicePrincipal, which also tells whether a display name is
-    /// unique), the assignment with the module's name (Get-ManagementRoleAssignment -Identity), and
-    /// only when that is absent the role's assignments (-Role) to recognise one made by hand or by an
-    /// earlier version. Reads run on the caller's thread (the pipeline thread for the module).
+    /// What Exchange Online holds for one app, read on demand and each read made once: the service
+    /// principals (one Get-ServicePrincipal, which also tells whether a display name is unique) and
+    /// the role's assignments (one Get-ManagementRoleAssignment -Role, which holds the module's named
+    /// assignment and any made by hand or by an earlier version). Every Exchange cmdlet is a REST
+    /// round trip of about a second, so two reads answer every question a step asks. Reads run on
+    /// the caller's thread (the pipeline thread for the module).
     /// </summary>
     public sealed class ExchangeLookup
     {
         private readonly IExchangeGateway _exchange;
         private IReadOnlyList<ExchangeServicePrincipal> _servicePrincipals;
-        private readonly Dictionary<string, ExchangeRoleAssignment> _byName = new Dictionary<string, ExchangeRoleAssignment>(StringComparer.OrdinalIgnoreCase);
         private IReadOnlyList<ExchangeRoleAssignment> _ofRole;
         private ExchangeServicePrincipal _created;
 
@@ -35,24 +35,24 @@ namespace Dropzone.ExoSetup.Engine.Exchange
         public IReadOnlyList<ExchangeServicePrincipal> ServicePrincipals =>
             _servicePrincipals ?? (_servicePrincipals = Read(() => _exchange.GetServicePrincipals(null)));
 
-        /// <summary>True once Get-ServicePrincipal was called.</summary>
-        public bool HasReadServicePrincipals => _servicePrincipals != null;
-
         /// <summary>The app's service principal in Exchange, or null.</summary>
         public ExchangeServicePrincipal Registered => _created ?? ServicePrincipals.FirstOrDefault(sp => sp.IsFor(AppId));
 
+        /// <summary>Every assignment of <see cref="Role"/> (one Get-ManagementRoleAssignment -Role).</summary>
+        public IReadOnlyList<ExchangeRoleAssignment> RoleAssignments =>
+            _ofRole ?? (_ofRole = Read(() => _exchange.GetRoleAssignments(Role)));
+
         /// <summary>
         /// Reads ahead what a check or a removal needs: the service principals and, with
-        /// <paramref name="namedAssignment"/>, the assignment with the module's name. Meant to run
-        /// while Graph work is in flight; a failure is not kept, so the read is made again, and fails
-        /// where its value is asked for.
+        /// <paramref name="assignments"/>, the role's assignments. Meant to run while Graph work is in
+        /// flight; a failure is not kept, so the read is made again, and fails where its value is asked for.
         /// </summary>
-        public void ReadAhead(bool namedAssignment)
+        public void ReadAhead(bool assignments)
         {
             try
             {
-                var registered = Registered;
-                if (namedAssignment && registered != null) NamedAssignment(registered.ObjectId);
+                _ = ServicePrincipals;
+                if (assignments) _ = RoleAssignments;
             }
             catch (DropzoneException)
             {
@@ -66,31 +66,46 @@ namespace Dropzone.ExoSetup.Engine.Exchange
         public void RegisteredNow(ExchangeServicePrincipal created)
         {
             _created = created;
-            _byName[ExchangeSteps.AssignmentName(Role, created.ObjectId)] = null;
             _ofRole = new List<ExchangeRoleAssignment>();
         }
 
-        /// <summary>The assignment with the module's name for the service principal with this object id, or null (one call).</summary>
-        public ExchangeRoleAssignment NamedAssignment(string servicePrincipalObjectId)
+        /// <summary>
+        /// The app's service principal as Exchange has it now (a new Get-ServicePrincipal): after
+        /// New-ServicePrincipal answered "already exists", the list read before (if any) is out of date.
+        /// </summary>
+        public ExchangeServicePrincipal ReadRegisteredAgain()
         {
-            var name = ExchangeSteps.AssignmentName(Role, servicePrincipalObjectId);
-            if (!_byName.TryGetValue(name, out var found))
-                _byName[name] = found = Read(() => FindByName(_exchange, Role, name));
-            return found;
+            _servicePrincipals = null;
+            _created = null;
+            return Registered;
         }
 
         /// <summary>
         /// The service principal's assignment of the role: the module's named one, else one made by
-        /// hand or by an earlier version (the role's assignments, matched on the assignee).
+        /// hand or by an earlier version (matched on the assignee; by display name only when it is
+        /// unique among Exchange's service principals).
         /// </summary>
         public ExchangeRoleAssignment Assignment(ExchangeServicePrincipal servicePrincipal)
         {
-            var named = NamedAssignment(servicePrincipal.ObjectId);
-            if (named != null) return named;
-            if (_ofRole == null) _ofRole = Read(() => _exchange.GetRoleAssignments(Role));
-            // The display name counts only when it is unique: that needs the full list of service principals.
-            var all = HasReadServicePrincipals || _created == null ? ServicePrincipals : new[] { servicePrincipal };
-            return ExchangeSteps.MatchRoleAssignment(_ofRole, Role, servicePrincipal, all);
+            var all = _servicePrincipals ?? (_created != null ? (IReadOnlyList<ExchangeServicePrincipal>)new[] { servicePrincipal } : ServicePrincipals);
+            return ExchangeSteps.MatchRoleAssignment(RoleAssignments, Role, servicePrincipal, all);
+        }
+
+        /// <summary>
+        /// From the role's assignments alone (no Get-ServicePrincipal): the one that names the
+        /// Enterprise application <paramref name="objectId"/> (by the module's name, or an assignee
+        /// that is its object id or the app id). When none does, <paramref name="undecided"/> says
+        /// whether another service principal's assignment might still be the app's (Exchange may show
+        /// an assignee by its display name), which only the service principals can settle.
+        /// </summary>
+        public ExchangeRoleAssignment AssignmentOfEnterprise(string objectId, out bool undecided)
+        {
+            var known = new ExchangeServicePrincipal { ObjectId = objectId, AppId = AppId.ToString() };
+            var match = ExchangeSteps.MatchRoleAssignment(RoleAssignments, Role, known, null, byDisplayName: false);
+            undecided = match == null && RoleAssignments.Any(a =>
+                string.Equals(a.Role, Role, StringComparison.OrdinalIgnoreCase)
+                && (string.IsNullOrEmpty(a.RoleAssigneeType) || string.Equals(a.RoleAssigneeType, "ServicePrincipal", StringComparison.OrdinalIgnoreCase)));
+            return match;
         }
 
         /// <summary>Get-ManagementRoleAssignment -Identity &lt;name&gt;: the assignment of that name and role, or null when Exchange says not found.</summary>

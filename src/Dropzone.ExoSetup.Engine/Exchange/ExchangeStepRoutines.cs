@@ -4,6 +4,7 @@ using Dropzone.ExoSetup.Engine.Errors;
 using Dropzone.ExoSetup.Engine.Steps;
 using Dropzone.ExoSetup.Engine.Graph;
 using Dropzone.ExoSetup.Engine.Model;
+using Dropzone.ExoSetup.Engine.Planning;
 
 namespace Dropzone.ExoSetup.Engine.Exchange
 {
@@ -44,24 +45,31 @@ namespace Dropzone.ExoSetup.Engine.Exchange
             ReplicationRetry retry, TimeSpan graphWait, out ServicePrincipalInfo enterprise)
         {
             var appId = exchange.AppId;
-            enterprise = host.Run(cancel => graph.FindKnownServicePrincipalAsync(appId, graphWait, cancel), () => exchange.ReadAhead(namedAssignment: false))
+            enterprise = host.Run(cancel => graph.FindKnownServicePrincipalAsync(appId, graphWait, cancel), () => exchange.ReadAhead(assignments: false))
                 ?? throw DropzoneErrors.ServicePrincipalNotFoundForExchange(appId);
             return Register(host, exchange, enterprise, displayName ?? enterprise.DisplayName, retry);
         }
 
         /// <summary>
         /// New-ServicePrincipal for <paramref name="enterprise"/> unless Exchange has it (one with
-        /// another object id is ExchangeServicePrincipalMismatch); asks first.
+        /// another object id is ExchangeServicePrincipalMismatch); asks first. With
+        /// <paramref name="readFirst"/> false (never under -WhatIf) it writes without reading: on a
+        /// tenant where Exchange has nothing that saves a call, and an "already exists" answer
+        /// reads and reports AlreadyExists.
         /// </summary>
         public static ExchangeStepResult<ExchangeServicePrincipal> Register(IStepHost host, ExchangeLookup exchange, ServicePrincipalInfo enterprise,
-            string displayName, ReplicationRetry retry)
+            string displayName, ReplicationRetry retry, bool readFirst = true)
         {
-            var existing = exchange.Registered;
-            var change = ExchangeSteps.PlanServicePrincipal(existing, enterprise, displayName);
-            if (change == null) return new ExchangeStepResult<ExchangeServicePrincipal>(ExchangeOutcome.AlreadyExists, existing);
+            PlannedChange change;
+            if (readFirst || host.WhatIf)
+            {
+                var existing = exchange.Registered;
+                change = ExchangeSteps.PlanServicePrincipal(existing, enterprise, displayName);
+                if (change == null) return new ExchangeStepResult<ExchangeServicePrincipal>(ExchangeOutcome.AlreadyExists, existing);
+            }
+            else change = ExchangeSteps.PlanServicePrincipal(null, enterprise, displayName);
             if (host.Approve(new[] { change }).Count == 0) return new ExchangeStepResult<ExchangeServicePrincipal>(ExchangeOutcome.Declined, null);
-            var created = ExchangeSteps.CreateServicePrincipal(exchange.Gateway, enterprise, displayName, retry, host.Log, host.Cancellation);
-            exchange.RegisteredNow(created);
+            var created = ExchangeSteps.CreateServicePrincipal(exchange, enterprise, displayName, retry, host.Log, host.Cancellation);
             return new ExchangeStepResult<ExchangeServicePrincipal>(created.RegisteredMeanwhile ? ExchangeOutcome.AlreadyExists : ExchangeOutcome.Created, created);
         }
 

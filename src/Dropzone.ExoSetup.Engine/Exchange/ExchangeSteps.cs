@@ -17,8 +17,9 @@ namespace Dropzone.ExoSetup.Engine.Exchange
     {
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(300);
 
-        // Short at first: every Exchange call takes about a second anyway, and a look precedes each
-        // retry, so a lag of a few seconds costs a few seconds; the pause then doubles.
+        // Short at first: every Exchange call takes about a second anyway, so a lag of a few seconds
+        // costs little more than itself; the pause then grows by half each time (about 12 tries in
+        // a minute of lag).
         public TimeSpan FirstDelay { get; set; } = TimeSpan.FromMilliseconds(250);
         public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(15);
     }
@@ -85,28 +86,37 @@ namespace Dropzone.ExoSetup.Engine.Exchange
                 $"New-ServicePrincipal -AppId {servicePrincipal.AppId} -ObjectId {servicePrincipal.ObjectId} -DisplayName '{displayName}'");
         }
 
-        /// <summary>New-ServicePrincipal, waiting out replication; looks again before every retry.</summary>
+        /// <summary>New-ServicePrincipal, waiting out replication (see the overload taking an <see cref="ExchangeLookup"/>).</summary>
         public static ExchangeServicePrincipal CreateServicePrincipal(IExchangeGateway exchange, ServicePrincipalInfo servicePrincipal, string displayName,
             ReplicationRetry retry, IOperationLog log, CancellationToken cancellationToken) =>
-            WithReplicationRetry("New-ServicePrincipal", new[] { servicePrincipal.ObjectId, servicePrincipal.AppId.ToString() }, retry, log, cancellationToken,
-                () => NewOrRegisteredMeanwhile(exchange, servicePrincipal, displayName),
-                () => FindServicePrincipal(exchange, servicePrincipal.AppId));
+            CreateServicePrincipal(new ExchangeLookup(exchange, servicePrincipal.AppId), servicePrincipal, displayName, retry, log, cancellationToken);
 
         /// <summary>
-        /// New-ServicePrincipal; when Exchange answers "already exist(s)" (a second admin registered it
-        /// between our read and this write), the one Exchange now has, if it is this Enterprise
-        /// application's; otherwise the error stands.
+        /// New-ServicePrincipal, sent again while Exchange does not see the service principal yet
+        /// (replication), with no look between tries: a try that failed registered nothing, and
+        /// should one have, the next answers "already exists". That answer (a second admin, an
+        /// earlier run, or a write made without reading first) means the step is done: Exchange's
+        /// service principals are read once to confirm it is this Enterprise application
+        /// (ExchangeServicePrincipalMismatch when it is another object id). The result is recorded in
+        /// <paramref name="lookup"/>.
         /// </summary>
-        private static ExchangeServicePrincipal NewOrRegisteredMeanwhile(IExchangeGateway exchange, ServicePrincipalInfo servicePrincipal, string displayName)
+        public static ExchangeServicePrincipal CreateServicePrincipal(ExchangeLookup lookup, ServicePrincipalInfo servicePrincipal, string displayName,
+            ReplicationRetry retry, IOperationLog log, CancellationToken cancellationToken)
         {
+            var exchange = lookup.Gateway;
             try
             {
-                return exchange.NewServicePrincipal(servicePrincipal.AppId, servicePrincipal.ObjectId, displayName);
+                var created = WithReplicationRetry("New-ServicePrincipal", new[] { servicePrincipal.ObjectId, servicePrincipal.AppId.ToString() }, retry, log,
+                    cancellationToken, () => exchange.NewServicePrincipal(servicePrincipal.AppId, servicePrincipal.ObjectId, displayName), null);
+                lookup.RegisteredNow(created);
+                return created;
             }
-            catch (ExchangeCommandException e) when (ExchangeErrorText.IsAlreadyExists(e.Message))
+            catch (DropzoneException e) when (e.InnerException is ExchangeCommandException inner && ExchangeErrorText.IsAlreadyExists(inner.Message))
             {
-                var registered = FindServicePrincipal(exchange, servicePrincipal.AppId);
-                if (registered == null || !string.Equals(registered.ObjectId, servicePrincipal.ObjectId, StringComparison.OrdinalIgnoreCase)) throw;
+                var registered = lookup.ReadRegisteredAgain();
+                if (registered == null) throw;
+                if (!string.Equals(registered.ObjectId, servicePrincipal.ObjectId, StringComparison.OrdinalIgnoreCase))
+                    throw DropzoneErrors.ExchangeServicePrincipalMismatch(servicePrincipal.AppId, registered.ObjectId, servicePrincipal.ObjectId);
                 registered.RegisteredMeanwhile = true;
                 return registered;
             }
@@ -120,12 +130,12 @@ namespace Dropzone.ExoSetup.Engine.Exchange
         /// may show an assignee by its display name: UNCONFIRMED).
         /// </summary>
         public static ExchangeRoleAssignment MatchRoleAssignment(IEnumerable<ExchangeRoleAssignment> assignments, string role,
-            ExchangeServicePrincipal servicePrincipal, IEnumerable<ExchangeServicePrincipal> allServicePrincipals)
+            ExchangeServicePrincipal servicePrincipal, IEnumerable<ExchangeServicePrincipal> allServicePrincipals, bool byDisplayName = true)
         {
             var name = AssignmentName(role, servicePrincipal.ObjectId);
             var names = servicePrincipal.Identifiers().ToList();
             var displayName = servicePrincipal.DisplayName;
-            if (!string.IsNullOrEmpty(displayName)
+            if (byDisplayName && !string.IsNullOrEmpty(displayName)
                 && !(allServicePrincipals ?? Enumerable.Empty<ExchangeServicePrincipal>()).Any(other =>
                     !string.Equals(other.ObjectId, servicePrincipal.ObjectId, StringComparison.OrdinalIgnoreCase)
                     && string.Equals(other.DisplayName, displayName, StringComparison.OrdinalIgnoreCase)))
@@ -237,8 +247,10 @@ namespace Dropzone.ExoSetup.Engine.Exchange
                             $"{command}: attempt {attempt} failed, {left.TotalSeconds:0} s left",
                             (int)Math.Min(99, 100 * (DateTimeOffset.UtcNow - started).TotalSeconds / retry.Timeout.TotalSeconds), (int)left.TotalSeconds));
                         if (cancellationToken.WaitHandle.WaitOne(wait)) cancellationToken.ThrowIfCancellationRequested();
-                        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, retry.MaxDelay.Ticks));
-                        // A call that failed may still have done its work: look before creating again.
+                        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 3 / 2, retry.MaxDelay.Ticks));
+                        // A call that failed may still have done its work: look before creating again
+                        // (when a second try could not tell by itself).
+                        if (findExisting == null) continue;
                         T existing;
                         try
                         {

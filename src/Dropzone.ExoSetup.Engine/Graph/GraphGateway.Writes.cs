@@ -61,8 +61,12 @@ namespace Dropzone.ExoSetup.Engine.Graph
         /// As <see cref="ApplyAsync(ApplicationState, IReadOnlyList{PlannedChange}, CancellationToken)"/>;
         /// a consent Entra ID refuses while the service principal replicates is retried for up to
         /// <paramref name="replicationTimeout"/> (then ReplicationTimeout).
+        /// <paramref name="servicePrincipalCreated"/> is told the id of a service principal created
+        /// (or found existing) by this write as soon as Graph answers, before consent and its
+        /// retries: work that needs only that id can start.
         /// </summary>
-        public async Task<ApplyResult> ApplyAsync(ApplicationState state, IReadOnlyList<PlannedChange> changes, TimeSpan replicationTimeout, CancellationToken cancellationToken)
+        public async Task<ApplyResult> ApplyAsync(ApplicationState state, IReadOnlyList<PlannedChange> changes, TimeSpan replicationTimeout, CancellationToken cancellationToken,
+            Action<string> servicePrincipalCreated = null)
         {
             var servicePrincipalId = state.ServicePrincipal?.ObjectId;
             if (changes.Count == 0) return new ApplyResult(servicePrincipalId);
@@ -112,7 +116,11 @@ namespace Dropzone.ExoSetup.Engine.Graph
             {
                 var created = await ReadCreatedServicePrincipalAsync(state.AppId, spReply, replicationTimeout, cancellationToken).ConfigureAwait(false);
                 if (created.Failure != null) failures.Add(created.Failure);
-                else servicePrincipalId = created.Id;
+                else
+                {
+                    servicePrincipalId = created.Id;
+                    servicePrincipalCreated?.Invoke(servicePrincipalId);
+                }
                 if (created.Existed) alreadyDone.Add(changes.First(c => c.Kind == ChangeKind.CreateServicePrincipal));
             }
             if (failures.Count > 0) throw failures[0];

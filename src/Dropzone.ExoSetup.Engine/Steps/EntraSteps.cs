@@ -44,15 +44,28 @@ namespace Dropzone.ExoSetup.Engine.Steps
         /// Writes the approved changes (nothing when there are none), waiting up to
         /// <paramref name="replicationTimeout"/> for a new service principal (the gateway's default
         /// when null); <paramref name="alongside"/> runs on the caller's thread while the writes are
-        /// in flight, only when there are writes.
+        /// in flight, only when there are writes. <paramref name="servicePrincipalKnown"/> is told the
+        /// id of a service principal the write creates as soon as Graph answers, and null when the
+        /// write ends without one.
         /// </summary>
         public static EntraWrite Write(IStepHost host, GraphGateway gateway, GraphSetupPlan plan, List<PlannedChange> approved,
-            TimeSpan? replicationTimeout, Action alongside = null)
+            TimeSpan? replicationTimeout, Action alongside = null, Action<string> servicePrincipalKnown = null)
         {
             var timeout = replicationTimeout ?? gateway.ReplicationTimeout;
             var applied = approved.Count == 0
                 ? new ApplyResult(plan.State.ServicePrincipal?.ObjectId)
-                : host.Run(cancel => gateway.ApplyAsync(plan.State, approved, timeout, cancel), alongside);
+                : host.Run(async cancel =>
+                {
+                    try
+                    {
+                        return await gateway.ApplyAsync(plan.State, approved, timeout, cancel, servicePrincipalKnown).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        // Whatever happened, nothing more will be learnt: a step waiting for the id goes on.
+                        servicePrincipalKnown?.Invoke(null);
+                    }
+                }, alongside);
             return new EntraWrite(plan, approved, applied);
         }
 

@@ -23,6 +23,15 @@ namespace Dropzone.ExoSetup.Engine.Steps
         /// <summary>True once a question was answered by -WhatIf: the run then writes nothing.</summary>
         bool WhatIfRequested { get; }
 
+        /// <summary>-WhatIf (or $WhatIfPreference) is in effect: every write will be declined, so a step must read before it plans.</summary>
+        bool WhatIf { get; }
+
+        /// <summary>
+        /// On the caller's thread, waits for <paramref name="value"/> (known to work that <see cref="Run"/>
+        /// has in flight) while writing that work's reports; returns it, or rethrows its failure.
+        /// </summary>
+        T Await<T>(Task<T> value);
+
         /// <summary>
         /// Runs Graph work off the caller's thread and, meanwhile, <paramref name="alongside"/> on it
         /// (Exchange calls must stay there); returns the work's result or rethrows its failure.

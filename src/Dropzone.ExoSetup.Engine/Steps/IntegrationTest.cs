@@ -28,7 +28,7 @@ namespace Dropzone.ExoSetup.Engine.Steps
             // the Graph read is in flight. Right after Install in this session, reads may not show the
             // new service principal or consent yet: read again until they do, rather than report them missing.
             var state = host.Run(cancel => graph.ReadApplicationSettledAsync(appId, ApplicationParts.Consent | ApplicationParts.Organization, wait, cancel),
-                exchange == null ? null : (Action)(() => exchange.ReadAhead(namedAssignment: true)));
+                exchange == null ? null : (Action)(() => exchange.ReadAhead(assignments: true)));
 
             var checks = new List<CheckResult>();
             checks.AddRange(CertificateStep.Check(state, certificateFile, certificatePathAsGiven, DateTimeOffset.UtcNow, host.Log.Warning));

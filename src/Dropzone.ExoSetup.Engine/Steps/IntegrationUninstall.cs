@@ -31,7 +31,7 @@ namespace Dropzone.ExoSetup.Engine.Steps
             var exchange = exchangeSession == null ? null : new ExchangeLookup(exchangeSession, appId);
             // Exchange is read here, on the caller's thread, while the Graph read is in flight.
             var state = host.Run(cancel => graph.ReadApplicationAsync(appId, ApplicationParts.Consent | ApplicationParts.Organization, cancel),
-                exchange == null ? null : (Action)(() => exchange.ReadAhead(namedAssignment: true)));
+                exchange == null ? null : (Action)(() => exchange.ReadAhead(assignments: true)));
             var exchangeChanges = exchange == null ? new List<PlannedChange>() : ExchangeSteps.PlanRemoval(exchange).ToList();
             var graphChanges = ApplicationPlanner.PlanUninstall(state, request.Thumbprints, request.KeepCertificate).ToList();
 

@@ -25,6 +25,8 @@ namespace Dropzone.ExoSetup
 
         public List<PlannedChange> Approve(IEnumerable<PlannedChange> changes) => _cmdlet.Approve(changes);
         public bool WhatIfRequested => _cmdlet.WhatIfRequested;
+        public bool WhatIf => _cmdlet.IsWhatIf();
+        public T Await<T>(Task<T> value) => _cmdlet.Await(value);
         public T Run<T>(Func<CancellationToken, Task<T>> work, Action alongside = null) => _cmdlet.Run(work, alongside);
         public IOperationLog Log { get; }
         public CancellationToken Cancellation => _cmdlet.StopToken;

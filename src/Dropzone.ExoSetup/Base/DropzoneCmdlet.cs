@@ -55,6 +55,8 @@ namespace Dropzone.ExoSetup
         internal T Run<T>(Func<CancellationToken, Task<T>> operation, Action alongside)
         {
             var log = new PipelineLog();
+            var outer = _inFlight;
+            _inFlight = log;
             var task = Task.Run(async () =>
             {
                 using (OperationScope.Begin(log))
@@ -75,10 +77,24 @@ namespace Dropzone.ExoSetup
                     alongsideFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
                 }
             }
+            _inFlight = outer;
             log.WriteUntilComplete(this);
             var result = task.GetAwaiter().GetResult();
             alongsideFailure?.Throw();
             return result;
+        }
+
+        // The log of the work Run has in flight, for Await.
+        private PipelineLog _inFlight;
+
+        /// <summary>
+        /// Here on the pipeline thread (inside the alongside action of <see cref="Run{T}(Func{CancellationToken, Task{T}}, Action)"/>):
+        /// waits for a value the work in flight makes known, writing the work's reports meanwhile.
+        /// </summary>
+        internal T Await<T>(Task<T> value)
+        {
+            _inFlight?.WriteUntil(this, value);
+            return value.GetAwaiter().GetResult();
         }
 
         private CmdletStepHost _steps;
@@ -118,7 +134,7 @@ namespace Dropzone.ExoSetup
             return approved;
         }
 
-        private bool IsWhatIf() =>
+        internal bool IsWhatIf() =>
             MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
                 ? ((SwitchParameter)whatIf).IsPresent
                 : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));

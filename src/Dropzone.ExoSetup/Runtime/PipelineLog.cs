@@ -36,6 +36,26 @@ namespace Dropzone.ExoSetup
             foreach (var write in _pending.GetConsumingEnumerable()) write(cmdlet);
         }
 
+        /// <summary>
+        /// On the pipeline thread: writes each entry as it arrives until <paramref name="until"/> has
+        /// ended (or the operation has); the rest is written later by <see cref="WriteUntilComplete"/>.
+        /// </summary>
+        public void WriteUntil(Cmdlet cmdlet, System.Threading.Tasks.Task until)
+        {
+            using (var ended = new System.Threading.CancellationTokenSource())
+            {
+                until.ContinueWith(_ => { try { ended.Cancel(); } catch (ObjectDisposedException) { } }, System.Threading.CancellationToken.None,
+                    System.Threading.Tasks.TaskContinuationOptions.ExecuteSynchronously, System.Threading.Tasks.TaskScheduler.Default);
+                try
+                {
+                    while (!until.IsCompleted && _pending.TryTake(out var write, System.Threading.Timeout.Infinite, ended.Token)) write(cmdlet);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+
         /// <summary>The operation has ended: nothing more will be written.</summary>
         public void Complete() => _pending.CompleteAdding();
 

@@ -39,6 +39,12 @@ once); 0 = none. Default 50.
 Bench only: what one Exchange cmdlet call takes, in milliseconds (the fake ExchangeOnlineManagement
 waits for what the emulator's delay does not cover). Default 500.
 
+.PARAMETER ConsentLagSeconds
+Bench only: how long Entra ID refuses consent to a service principal created moments ago. Default 3.
+
+.PARAMETER ExchangeLagSeconds
+Bench only: how long Exchange Online does not see a service principal created moments ago. Default 3.
+
 .EXAMPLE
 dotnet tool restore && dotnet pwsh ./build.ps1 Test
 #>
@@ -52,7 +58,11 @@ param(
 
     [int] $LatencyMilliseconds = 50,
 
-    [int] $ExchangeLatencyMilliseconds = 500
+    [int] $ExchangeLatencyMilliseconds = 500,
+
+    [double] $ConsentLagSeconds = 3,
+
+    [double] $ExchangeLagSeconds = 3
 )
 
 Set-StrictMode -Version Latest
@@ -250,9 +260,10 @@ function Invoke-Demo {
 function Invoke-Bench {
     Invoke-Build
     Invoke-BuildTestTools
-    Write-Host "`n== Bench (fresh pwsh): tests/Bench/Invoke-Bench.ps1 -LatencyMilliseconds $LatencyMilliseconds -ExchangeLatencyMilliseconds $ExchangeLatencyMilliseconds" -ForegroundColor Cyan
+    Write-Host "`n== Bench (fresh pwsh): tests/Bench/Invoke-Bench.ps1 -LatencyMilliseconds $LatencyMilliseconds -ExchangeLatencyMilliseconds $ExchangeLatencyMilliseconds -ConsentLagSeconds $ConsentLagSeconds -ExchangeLagSeconds $ExchangeLagSeconds" -ForegroundColor Cyan
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Bench/Invoke-Bench.ps1') `
-        -LatencyMilliseconds $LatencyMilliseconds -ExchangeLatencyMilliseconds $ExchangeLatencyMilliseconds -OutputPath (Join-Path $Out 'bench.json')
+        -LatencyMilliseconds $LatencyMilliseconds -ExchangeLatencyMilliseconds $ExchangeLatencyMilliseconds `
+        -ConsentLagSeconds $ConsentLagSeconds -ExchangeLagSeconds $ExchangeLagSeconds -OutputPath (Join-Path $Out 'bench.json')
     exit $LASTEXITCODE
 }
 

@@ -506,6 +506,29 @@ Describe 'What tests can choose' {
             }
         }
 
+        It 'has a lag of its own in seeing a new service principal (exchangeSeconds), at <Value>, while Graph consent is not held up' -ForEach @(@{ Value = 'NewServicePrincipal' }, @{ Value = 'NewManagementRoleAssignment' }) {
+            Use-Option @{ ReplicationLagAt = $Value }
+            Set-EmulatorReplicationDelay -Emulator $script:Emulator -Seconds 0 -ExchangeSeconds 1.5
+            $freshAppId = 'c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d6e7f'
+            $headers = @{ Authorization = 'Bearer t' }
+            $created = Invoke-RestMethod -Uri "$($script:Emulator.BaseUri)/v1.0/servicePrincipals" -Method Post -Headers $headers -ContentType 'application/json' -Body (@{ appId = $freshAppId } | ConvertTo-Json)
+            $exchangeSp = @((Get-EmulatorState -Emulator $script:Emulator).servicePrincipals | Where-Object appId -EQ '00000002-0000-0ff1-ce00-000000000000')[0].id
+            # Entra ID sees it at once (no Graph delay): consent is taken.
+            $consent = @{ principalId = $created.id; resourceId = $exchangeSp; appRoleId = 'dc50a0fb-09a3-484d-be87-e023b12c6440' } | ConvertTo-Json
+            (Invoke-RestMethod -Uri "$($script:Emulator.BaseUri)/v1.0/servicePrincipals/$exchangeSp/appRoleAssignedTo" -Method Post -Headers $headers -ContentType 'application/json' -Body $consent).principalId | Should -Be $created.id
+            $early = if ($Value -eq 'NewServicePrincipal') {
+                New-ServicePrincipal -AppId $freshAppId -ObjectId $created.id -ErrorAction SilentlyContinue -ErrorVariable failed; $failed
+            } else {
+                $null = New-ServicePrincipal -AppId $freshAppId -ObjectId $created.id -ErrorAction Stop
+                New-ManagementRoleAssignment -App $created.id -Role 'Transport Hygiene' -ErrorAction SilentlyContinue -ErrorVariable failed; $failed
+            }
+            @($early | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 1
+            (Invoke-EmulatorControl -Emulator $script:Emulator -Path 'replication').exchangeSeconds | Should -Be 1.5
+            Start-Sleep -Milliseconds 1600
+            if ($Value -eq 'NewServicePrincipal') { $null = New-ServicePrincipal -AppId $freshAppId -ObjectId $created.id -ErrorAction Stop }
+            (New-ManagementRoleAssignment -App $created.id -Role 'Transport Hygiene' -ErrorAction Stop).Role | Should -Be 'Transport Hygiene'
+        }
+
         It 'refuses an unknown option value' {
             { Invoke-EmulatorControl -Emulator $script:Emulator -Path 'exchange/options' -Method POST -Body @{ assigneeShownAs = 'guid' } } | Should -Throw
         }

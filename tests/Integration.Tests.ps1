@@ -69,8 +69,8 @@ Describe 'Install, Test and Uninstall when <Behaviour>' -ForEach $Behaviours {
             $assignment[0].name | Should -Be "Transport Hygiene-$($Sp.id)"
         }
 
-        It 'makes 3 Exchange calls: a look, one New-ServicePrincipal and one New-ManagementRoleAssignment' {
-            $FreshCalls | Should -Be @('Get-ServicePrincipal', 'New-ServicePrincipal', 'New-ManagementRoleAssignment')
+        It 'makes 2 Exchange calls, writing first: one New-ServicePrincipal and one New-ManagementRoleAssignment' {
+            $FreshCalls | Should -Be @('New-ServicePrincipal', 'New-ManagementRoleAssignment')
         }
 
         It 'is AlreadyDone everywhere, writes nothing and makes one Exchange call when run again' {
@@ -128,11 +128,11 @@ Describe 'Install, Test and Uninstall when <Behaviour>' -ForEach $Behaviours {
             Test-DropzoneExoIntegration -ApplicationId $AppId -Quiet | Should -BeTrue
         }
 
-        It 'makes at most 3 Exchange calls where Entra ID has the service principal but Exchange nothing' {
+        It 'makes 2 Exchange calls where Entra ID has the service principal but needs writes and Exchange has nothing' {
             Use-Tenant customer
             $summary = Install-DropzoneExoIntegration -CertificatePath (New-VendorCertificate).Path
             $summary.Complete | Should -BeTrue
-            Get-ExchangeCalls | Should -Be @('Get-ServicePrincipal', 'New-ServicePrincipal', 'New-ManagementRoleAssignment')
+            Get-ExchangeCalls | Should -Be @('New-ServicePrincipal', 'New-ManagementRoleAssignment')
         }
 
         It 'finishes the Exchange steps after -SkipExchange, one of each' {
@@ -142,6 +142,92 @@ Describe 'Install, Test and Uninstall when <Behaviour>' -ForEach $Behaviours {
             ($summary.Steps | Where-Object Name -In 'ExchangeServicePrincipal', 'TransportHygiene').Status | Should -Be @('Done', 'Done')
             @(Get-ExchangeCalls | Where-Object { $_ -like 'New-*' }) | Should -Be @('New-ServicePrincipal', 'New-ManagementRoleAssignment')
             @(Get-OurAssignments $sp).Count | Should -Be 1
+        }
+    }
+
+    Describe 'Install-DropzoneExoIntegration''s Exchange calls on each shape of tenant' {
+        BeforeAll {
+            function Initialize-Shape([string] $Shape) {
+                Use-Tenant default
+                $script:ShapeVendor = New-VendorCertificate
+                if ($Shape -eq 'portal app') {
+                    # What the portal's App registrations blade leaves: the app and its Enterprise application.
+                    $null = Invoke-RestMethod -Uri "$($Emulator.BaseUri)/v1.0/servicePrincipals" -Method Post -Headers @{ Authorization = 'Bearer t' } `
+                        -ContentType 'application/json' -Body (@{ appId = $AppId; tags = @('WindowsAzureActiveDirectoryIntegratedApp') } | ConvertTo-Json)
+                } elseif ($Shape -ne 'app only') {
+                    $null = Install-DropzoneExoIntegration -CertificatePath $ShapeVendor.Path
+                    $state = Get-EmulatorState -Emulator $Emulator
+                    $sp = @($state.servicePrincipals | Where-Object appId -EQ $AppId)[0]
+                    if ($Shape -eq 'Entra done / Exchange empty') {
+                        $state.exchange.servicePrincipals = @($state.exchange.servicePrincipals | Where-Object objectId -NE $sp.id)
+                        $state.exchange.roleAssignments = @($state.exchange.roleAssignments | Where-Object roleAssigneeName -NE $sp.id)
+                    } elseif ($Shape -eq 'Exchange done / Entra empty') {
+                        $app = @($state.applications | Where-Object appId -EQ $AppId)[0]
+                        $app.keyCredentials = @()
+                        $app.requiredResourceAccess = @()
+                        $state.appRoleAssignments = @($state.appRoleAssignments | Where-Object principalId -NE $sp.id)
+                    }
+                    Set-EmulatorState -Emulator $Emulator -State $state
+                }
+                Clear-EmulatorRequestLog -Emulator $Emulator
+            }
+        }
+
+        It 'makes <Calls> on a tenant that is <Shape>' -ForEach @(
+            @{ Shape = 'portal app'; Calls = 'New-ServicePrincipal, New-ManagementRoleAssignment' }
+            @{ Shape = 'app only'; Calls = 'New-ServicePrincipal, New-ManagementRoleAssignment' }
+            @{ Shape = 'done'; Calls = 'Get-ManagementRoleAssignment' }
+            @{ Shape = 'Entra done / Exchange empty'; Calls = 'Get-ManagementRoleAssignment, New-ServicePrincipal, New-ManagementRoleAssignment' }
+            @{ Shape = 'Exchange done / Entra empty'; Calls = 'New-ServicePrincipal, Get-ServicePrincipal, Get-ManagementRoleAssignment' }) {
+            Initialize-Shape $Shape
+            $summary = Install-DropzoneExoIntegration -CertificatePath $ShapeVendor.Path
+            $summary.Complete | Should -BeTrue
+            (Get-ExchangeCalls) -join ', ' | Should -Be $Calls
+            $sp = $summary.ServicePrincipalObjectId
+            @((Get-ExchangeState -Emulator $Emulator).servicePrincipals | Where-Object objectId -EQ $sp).Count | Should -Be 1
+            @(Get-OurAssignments $sp).Count | Should -Be 1
+            Test-DropzoneExoIntegration -ApplicationId $AppId -CertificatePath $ShapeVendor.Path -Quiet | Should -BeTrue
+        }
+
+        It 'still reads before it plans under -WhatIf, and writes nothing' {
+            Initialize-Shape 'Entra done / Exchange empty'
+            Install-DropzoneExoIntegration -CertificatePath $ShapeVendor.Path -WhatIf
+            Get-ExchangeCalls | Where-Object { $_ -like 'New-*' } | Should -BeNullOrEmpty
+            Get-ExchangeCalls | Should -Be @('Get-ManagementRoleAssignment', 'Get-ServicePrincipal')
+            Initialize-Shape 'app only'
+            Install-DropzoneExoIntegration -CertificatePath $ShapeVendor.Path -WhatIf
+            Get-ExchangeCalls | Should -Be @('Get-ServicePrincipal')
+            Get-Writes | Should -BeNullOrEmpty
+        }
+    }
+
+    Describe 'Install-DropzoneExoIntegration runs Exchange beside Entra ID' {
+        BeforeEach { Use-Tenant default }
+        AfterEach { Set-EmulatorReplicationDelay -Emulator $Emulator -Seconds 0 -ExchangeSeconds -1 }
+
+        It 'makes both Exchange writes while Entra ID still refuses consent to the new service principal' {
+            # Consent is refused for 1.5 s after the service principal's creation; Exchange sees it at once.
+            Set-EmulatorReplicationDelay -Emulator $Emulator -Seconds 1.5 -ExchangeSeconds 0
+            $summary = Install-DropzoneExoIntegration -CertificatePath (New-VendorCertificate).Path -TimeoutSeconds 60
+            $summary.Complete | Should -BeTrue
+            $log = @(Get-EmulatorRequestLog -Emulator $Emulator)
+            $consented = @($log | Where-Object { $_.method -eq 'POST' -and $_.path -like '*/appRoleAssignedTo' -and $_.status -eq 201 })
+            $consented.Count | Should -Be 1
+            $refused = @($log | Where-Object { $_.method -eq 'POST' -and $_.path -like '*/appRoleAssignedTo' -and $_.status -eq 400 })
+            $refused.Count | Should -BeGreaterThan 0
+            $exchangeWrites = @($log | Where-Object { $_.path -like '/adminapi/*' -and $_.detail -like 'New-*' })
+            $exchangeWrites.Count | Should -Be 2
+            $exchangeWrites | ForEach-Object { [datetime]$_.time | Should -BeLessThan ([datetime]$consented[0].time) }
+        }
+
+        It 'shares one -TimeoutSeconds between the halves: an Exchange lag past it fails the Exchange half only' {
+            Set-EmulatorReplicationDelay -Emulator $Emulator -Seconds 0 -ExchangeSeconds 30
+            $summary = Install-DropzoneExoIntegration -CertificatePath (New-VendorCertificate).Path -TimeoutSeconds 1 -ErrorAction SilentlyContinue -ErrorVariable failed
+            ($summary.Steps | Where-Object Name -In 'Certificate', 'ExchangePermission').Status | Should -Be @('Done', 'Done')
+            $failedStep = if ($ReplicationLagAt -eq 'NewManagementRoleAssignment') { 'TransportHygiene' } else { 'ExchangeServicePrincipal' }
+            ($summary.Steps | Where-Object Name -EQ $failedStep).Status | Should -Be 'Failed'
+            $summary.NextSteps | Should -Match 'Exchange Online'
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'ExchangeReplicationTimeout*'
         }
     }
 

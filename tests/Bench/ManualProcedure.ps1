@@ -48,8 +48,8 @@ param(
     [Parameter(Mandatory)][string] $ApplicationId,
     [Parameter(Mandatory)][string] $CertificatePath,
     [string] $CertificateDescription = 'Dropzone AI',
-    [int] $ReplicationRetries = 5,
-    [int] $ReplicationWaitSeconds = 2
+    [int] $ReplicationRetries = 300,
+    [int] $ReplicationWaitSeconds = 1
 )
 
 Set-StrictMode -Version Latest
@@ -94,8 +94,11 @@ function Invoke-Graph {
                     $code = $err.code; $message = $err.message
                 } catch { }
             }
-            if ($Retry404 -and $status -eq 404 -and $attempt -le $ReplicationRetries) {
-                $calls.Add([pscustomobject]@{ Step = $Step; Call = "$Method $Path"; Outcome = "404, retrying in $ReplicationWaitSeconds s" })
+            # A service principal created moments ago: 404, or 400 "Not a valid reference update."
+            # (msgraph-sdk-dotnet issue 2508) until Entra ID has replicated it; tried again every second.
+            $lagging = $status -eq 404 -or ($status -eq 400 -and $message -match 'Not a valid reference update')
+            if ($Retry404 -and $lagging -and $attempt -le $ReplicationRetries) {
+                $calls.Add([pscustomobject]@{ Step = $Step; Call = "$Method $Path"; Outcome = "$status, retrying in $ReplicationWaitSeconds s" })
                 Start-Sleep -Seconds $ReplicationWaitSeconds
                 continue
             }
@@ -124,7 +127,9 @@ function Invoke-Exchange {
             return $result
         } catch {
             $message = $_.Exception.Message
-            if ($message -match 'could not be found in Azure Active Directory' -and $attempt -le $ReplicationRetries) {
+            # Exchange does not see a new service principal yet (either wording: the emulator's
+            # replicationError option); tried again every second.
+            if ($message -match "could not be found in Azure Active Directory|couldn't be found on '" -and $attempt -le $ReplicationRetries) {
                 $calls.Add([pscustomobject]@{ Step = $Step; Call = $Step; Outcome = "not replicated yet, retrying in $ReplicationWaitSeconds s" })
                 Start-Sleep -Seconds $ReplicationWaitSeconds
                 continue

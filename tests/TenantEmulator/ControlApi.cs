@@ -66,6 +66,7 @@ public static class ControlApi
                     ["servicePrincipalReads"] = store.ServicePrincipalReplicationReads,
                     ["invisibleServicePrincipals"] = invisible,
                     ["seconds"] = store.ReplicationDelay.TotalSeconds,
+                    ["exchangeSeconds"] = store.ExchangeReplicationDelay?.TotalSeconds,
                     ["replicatingUntil"] = replicating,
                 });
             }
@@ -73,16 +74,19 @@ public static class ControlApi
         app.MapPut("/_emulator/replication", async (HttpRequest request) =>
         {
             var body = await ReadAsync(request) as JsonObject;
-            const string usage = "Send {\"servicePrincipalReads\": n} (n >= 0) and/or {\"seconds\": s} (0 <= s <= 600).";
-            if (body is null || (body["servicePrincipalReads"] is null && body["seconds"] is null)) return Problem(usage);
+            const string usage = "Send {\"servicePrincipalReads\": n} (n >= 0), {\"seconds\": s} and/or {\"exchangeSeconds\": s} (0 <= s <= 600; exchangeSeconds -1 = the same as seconds).";
+            if (body is null || (body["servicePrincipalReads"] is null && body["seconds"] is null && body["exchangeSeconds"] is null)) return Problem(usage);
             var reads = 0;
             if (body["servicePrincipalReads"] is not null && (!TryInt(body["servicePrincipalReads"], out reads) || reads < 0)) return Problem(usage);
             double seconds = 0;
             if (body["seconds"] is not null && (!TryDouble(body["seconds"], out seconds) || seconds < 0 || seconds > 600)) return Problem(usage);
+            double exchangeSeconds = -1;
+            if (body["exchangeSeconds"] is not null && (!TryDouble(body["exchangeSeconds"], out exchangeSeconds) || exchangeSeconds < -1 || exchangeSeconds > 600)) return Problem(usage);
             lock (store.Gate)
             {
                 if (body["servicePrincipalReads"] is not null) store.ServicePrincipalReplicationReads = reads;
                 if (body["seconds"] is not null) store.ReplicationDelay = TimeSpan.FromSeconds(seconds);
+                if (body["exchangeSeconds"] is not null) store.ExchangeReplicationDelay = exchangeSeconds < 0 ? null : TimeSpan.FromSeconds(exchangeSeconds);
             }
             return Results.NoContent();
         });

@@ -54,10 +54,39 @@ public sealed class EmulatorStore
     /// <summary>Object id (service principal or assignment) -> the moment it has replicated. Under <see cref="Gate"/>.</summary>
     public Dictionary<string, DateTime> ReplicatingUntil { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Exchange Online's lag in seeing a service principal created by POST from now on: for this long
+    /// its directory lookup (New-ServicePrincipal, or New-ManagementRoleAssignment, as the Exchange
+    /// option replicationLagAt chooses) fails as not replicated. Null: the same as
+    /// <see cref="ReplicationDelay"/>. Exchange's copy of the directory is a separate replica, so its
+    /// lag is its own; Microsoft documents neither its length nor its error (graph-and-exchange.md:
+    /// "a lag may surface at New-ManagementRoleAssignment"), so both are knobs. Under <see cref="Gate"/>.
+    /// </summary>
+    public TimeSpan? ExchangeReplicationDelay { get; set; }
+
+    /// <summary>Service principal object id -> the moment Exchange sees it. Under <see cref="Gate"/>.</summary>
+    public Dictionary<string, DateTime> ExchangeSeesAt { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Starts the replication window of an object just created, when a delay is set.</summary>
     public void StartReplication(string id)
     {
         if (ReplicationDelay > TimeSpan.Zero) ReplicatingUntil[id] = DateTime.UtcNow + ReplicationDelay;
+    }
+
+    /// <summary>Starts Exchange's window for a service principal just created, when its delay (or the shared one) is set.</summary>
+    public void StartExchangeReplication(string id)
+    {
+        var delay = ExchangeReplicationDelay ?? ReplicationDelay;
+        if (delay > TimeSpan.Zero) ExchangeSeesAt[id] = DateTime.UtcNow + delay;
+    }
+
+    /// <summary>Whether Exchange does not see the service principal yet.</summary>
+    public bool IsReplicatingToExchange(string? id)
+    {
+        if (id is null || !ExchangeSeesAt.TryGetValue(id, out var at)) return false;
+        if (DateTime.UtcNow < at) return true;
+        ExchangeSeesAt.Remove(id);
+        return false;
     }
 
     /// <summary>Whether the object is still inside its replication window.</summary>
@@ -98,6 +127,7 @@ public sealed class EmulatorStore
             State = Normalize(state);
             InvisibleServicePrincipals.Clear();
             ReplicatingUntil.Clear();
+            ExchangeSeesAt.Clear();
         }
     }
 
@@ -109,6 +139,7 @@ public sealed class EmulatorStore
             Replace((JsonObject)seed.DeepClone());
             ServicePrincipalReplicationReads = 0;
             ReplicationDelay = TimeSpan.Zero;
+            ExchangeReplicationDelay = null;
             RejectExpiredCertificateSentBack = true;
             LatencyMilliseconds = 0;
             InterleaveMilliseconds = 0;

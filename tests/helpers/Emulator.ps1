@@ -95,7 +95,7 @@ function Reset-TestTenant {
     Set-EmulatorState -Emulator $Emulator -State $State
     Clear-EmulatorFault -Emulator $Emulator
     Clear-ExchangeFault -Emulator $Emulator
-    Set-EmulatorReplicationDelay -Emulator $Emulator -ServicePrincipalReads 0 -Seconds 0
+    Set-EmulatorReplicationDelay -Emulator $Emulator -ServicePrincipalReads 0 -Seconds 0 -ExchangeSeconds -1
     $null = Set-EmulatorGraphOption -Emulator $Emulator -ExpiredCertificateSentBack Reject
     Set-EmulatorLatency -Emulator $Emulator -Milliseconds 0
     Set-EmulatorInterleave -Emulator $Emulator -Milliseconds 0
@@ -210,12 +210,16 @@ function Set-EmulatorReplicationDelay {
     -Seconds: as Entra ID behaves, for that long after its creation a new service principal is
     missed by reads and consent naming it answers 400 "Not a valid reference update.", and a new
     app role assignment is missed by reads. 0 = off (each knob is set only when given).
+    -ExchangeSeconds: Exchange Online's own lag in seeing a new service principal (its directory
+    lookup at New-ServicePrincipal or New-ManagementRoleAssignment fails as not replicated for that
+    long); without it Exchange shares -Seconds. -1 goes back to sharing.
     #>
-    param([Parameter(Mandatory)] $Emulator, [int] $ServicePrincipalReads = -1, [double] $Seconds = -1)
+    param([Parameter(Mandatory)] $Emulator, [int] $ServicePrincipalReads = -1, [double] $Seconds = -1, [double] $ExchangeSeconds = -2)
     $body = @{}
     if ($ServicePrincipalReads -ge 0) { $body.servicePrincipalReads = $ServicePrincipalReads }
     if ($Seconds -ge 0) { $body.seconds = $Seconds }
-    if ($body.Count -eq 0) { throw 'Give -ServicePrincipalReads and/or -Seconds.' }
+    if ($ExchangeSeconds -ge -1) { $body.exchangeSeconds = $ExchangeSeconds }
+    if ($body.Count -eq 0) { throw 'Give -ServicePrincipalReads, -Seconds and/or -ExchangeSeconds.' }
     $null = Invoke-EmulatorControl -Emulator $Emulator -Path replication -Method PUT -Body $body
 }
 

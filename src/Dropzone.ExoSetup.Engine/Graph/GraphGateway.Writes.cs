@@ -61,12 +61,14 @@ namespace Dropzone.ExoSetup.Engine.Graph
         /// As <see cref="ApplyAsync(ApplicationState, IReadOnlyList{PlannedChange}, CancellationToken)"/>;
         /// a consent Entra ID refuses while the service principal replicates is retried for up to
         /// <paramref name="replicationTimeout"/> (then ReplicationTimeout).
-        /// <paramref name="servicePrincipalCreated"/> is told the id of a service principal created
-        /// (or found existing) by this write as soon as Graph answers, before consent and its
-        /// retries: work that needs only that id can start.
+        /// <paramref name="servicePrincipalReady"/> is told the service principal's id as soon as work
+        /// that needs only that id (Exchange's) may start, before consent and its retries: at once when
+        /// it exists, or when Graph answers its creation; but never before a PATCH that keeps an
+        /// expired certificate (it goes alone first and may be refused) was accepted, so that such a
+        /// refusal leaves every service exactly as it was.
         /// </summary>
         public async Task<ApplyResult> ApplyAsync(ApplicationState state, IReadOnlyList<PlannedChange> changes, TimeSpan replicationTimeout, CancellationToken cancellationToken,
-            Action<string> servicePrincipalCreated = null)
+            Action<string> servicePrincipalReady = null)
         {
             var servicePrincipalId = state.ServicePrincipal?.ObjectId;
             if (changes.Count == 0) return new ApplyResult(servicePrincipalId);
@@ -87,6 +89,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
                 writtenAlone = true;
                 patch = null;
             }
+            if (servicePrincipalId != null) servicePrincipalReady?.Invoke(servicePrincipalId);
             if (patch != null)
                 first.Add(PatchCall(state, patch));
             var createSp = changes.Any(c => c.Kind == ChangeKind.CreateServicePrincipal);
@@ -119,7 +122,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
                 else
                 {
                     servicePrincipalId = created.Id;
-                    servicePrincipalCreated?.Invoke(servicePrincipalId);
+                    servicePrincipalReady?.Invoke(servicePrincipalId);
                 }
                 if (created.Existed) alreadyDone.Add(changes.First(c => c.Kind == ChangeKind.CreateServicePrincipal));
             }

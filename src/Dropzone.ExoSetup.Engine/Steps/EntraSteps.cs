@@ -45,8 +45,8 @@ namespace Dropzone.ExoSetup.Engine.Steps
         /// <paramref name="replicationTimeout"/> for a new service principal (the gateway's default
         /// when null); <paramref name="alongside"/> runs on the caller's thread while the writes are
         /// in flight, only when there are writes. <paramref name="servicePrincipalKnown"/> is told the
-        /// id of a service principal the write creates as soon as Graph answers, and null when the
-        /// write ends without one.
+        /// service principal's id as soon as work needing it may start (GraphGateway.ApplyAsync), and
+        /// null when the write ends without one.
         /// </summary>
         public static EntraWrite Write(IStepHost host, GraphGateway gateway, GraphSetupPlan plan, List<PlannedChange> approved,
             TimeSpan? replicationTimeout, Action alongside = null, Action<string> servicePrincipalKnown = null)

@@ -73,10 +73,10 @@ namespace Dropzone.ExoSetup.Engine.Steps
             // 2. Ask about every Entra change (null under -WhatIf: nothing is written).
             var approved = EntraSteps.Approve(host, plan);
 
-            // 3. The two halves. The Exchange half needs the service principal's object id: known now
-            //    when it exists, else once the Entra half's write creates it.
+            // 3. The two halves. The Exchange half needs the service principal's object id: the Entra
+            //    half tells it as soon as it may be used (at once when it exists, or when its creation
+            //    is answered; after a certificate update that may be refused as a whole is accepted).
             var servicePrincipal = new StepInput<string>();
-            if (state.ServicePrincipal != null) servicePrincipal.Known(state.ServicePrincipal.ObjectId);
             DropzoneException exchangeFailure = null;
             Action exchangeHalf = () => exchangeFailure = InstallExchange(host, exchangeSession, state, request, steps, report, deadline,
                 entraWrites: approved != null && approved.Count > 0, servicePrincipal);

@@ -171,7 +171,7 @@ public static class ExchangeCmdlets
     /// </summary>
     private static void ConsumeInvisibleRead(EmulatorStore store, JsonObject exchange, string objectId, string appId)
     {
-        if (store.IsReplicating(objectId)) throw ExchangeFaults.ReplicationError(exchange, objectId, appId);
+        if (store.IsReplicatingToExchange(objectId)) throw ExchangeFaults.ReplicationError(exchange, objectId, appId);
         if (!store.InvisibleServicePrincipals.TryGetValue(objectId, out var remaining)) return;
         if (remaining <= 1) store.InvisibleServicePrincipals.Remove(objectId);
         else store.InvisibleServicePrincipals[objectId] = remaining - 1;

@@ -147,6 +147,7 @@ public static class ServicePrincipals
         };
         sps.Add(sp);
         store.StartReplication((string)sp["id"]!);
+        store.StartExchangeReplication((string)sp["id"]!);
         if (store.ServicePrincipalReplicationReads > 0)
             store.InvisibleServicePrincipals[(string)sp["id"]!] = store.ServicePrincipalReplicationReads;
         return ODataQuery.Single(request, "servicePrincipals", sp, select: null, status: 201);
@@ -178,6 +179,7 @@ public static class ServicePrincipals
         store.Collection("servicePrincipals").Remove(sp);
         store.InvisibleServicePrincipals.Remove(id);
         store.ReplicatingUntil.Remove(id);
+        store.ExchangeSeesAt.Remove(id);
         var assignments = store.Collection("appRoleAssignments");
         foreach (var assignment in assignments.OfType<JsonObject>().Where(a =>
                      string.Equals((string?)a["principalId"], id, StringComparison.OrdinalIgnoreCase) ||

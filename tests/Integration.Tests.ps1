@@ -148,27 +148,9 @@ Describe 'Install, Test and Uninstall when <Behaviour>' -ForEach $Behaviours {
     Describe 'Install-DropzoneExoIntegration''s Exchange calls on each shape of tenant' {
         BeforeAll {
             function Initialize-Shape([string] $Shape) {
-                Use-Tenant default
                 $script:ShapeVendor = New-VendorCertificate
-                if ($Shape -eq 'portal app') {
-                    # What the portal's App registrations blade leaves: the app and its Enterprise application.
-                    $null = Invoke-RestMethod -Uri "$($Emulator.BaseUri)/v1.0/servicePrincipals" -Method Post -Headers @{ Authorization = 'Bearer t' } `
-                        -ContentType 'application/json' -Body (@{ appId = $AppId; tags = @('WindowsAzureActiveDirectoryIntegratedApp') } | ConvertTo-Json)
-                } elseif ($Shape -ne 'app only') {
-                    $null = Install-DropzoneExoIntegration -CertificatePath $ShapeVendor.Path
-                    $state = Get-EmulatorState -Emulator $Emulator
-                    $sp = @($state.servicePrincipals | Where-Object appId -EQ $AppId)[0]
-                    if ($Shape -eq 'Entra done / Exchange empty') {
-                        $state.exchange.servicePrincipals = @($state.exchange.servicePrincipals | Where-Object objectId -NE $sp.id)
-                        $state.exchange.roleAssignments = @($state.exchange.roleAssignments | Where-Object roleAssigneeName -NE $sp.id)
-                    } elseif ($Shape -eq 'Exchange done / Entra empty') {
-                        $app = @($state.applications | Where-Object appId -EQ $AppId)[0]
-                        $app.keyCredentials = @()
-                        $app.requiredResourceAccess = @()
-                        $state.appRoleAssignments = @($state.appRoleAssignments | Where-Object principalId -NE $sp.id)
-                    }
-                    Set-EmulatorState -Emulator $Emulator -State $state
-                }
+                Initialize-TenantShape -Emulator $Emulator -AppId $AppId -Shape $Shape -SetUp { Install-DropzoneExoIntegration -CertificatePath $ShapeVendor.Path } `
+                    -AfterReset { if ($script:Behaviour) { Set-ExchangeBehaviour -Emulator $Emulator -Behaviour $script:Behaviour } }
                 Clear-EmulatorRequestLog -Emulator $Emulator
             }
         }

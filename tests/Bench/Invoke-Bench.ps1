@@ -249,28 +249,9 @@ try {
 
     function Initialize-Shape {
         # The tenant as the shape has it, made with the tool about to be measured (so "done" is what
-        # that tool leaves); no lag, no latency, then the lags for what the run creates.
+        # that tool leaves), with no lag and no latency; then the lags for what the run creates.
         param([Parameter(Mandatory)][string] $Shape, [Parameter(Mandatory)][scriptblock] $Tool)
-        Reset-EmulatorState -Emulator $emulator
-        if ($Shape -eq 'portalApp') {
-            # What the portal's App registrations blade makes: the app and its Enterprise application.
-            $null = Invoke-RestMethod -Uri "$($emulator.BaseUri)/v1.0/servicePrincipals" -Method Post -Headers @{ Authorization = "Bearer $tokenText" } `
-                -ContentType 'application/json' -Body (@{ appId = $appId; tags = @('WindowsAzureActiveDirectoryIntegratedApp') } | ConvertTo-Json)
-        } elseif ($Shape -ne 'appOnly') {
-            Invoke-Unmeasured $Tool
-            $state = Get-EmulatorState -Emulator $emulator
-            $sp = @($state.servicePrincipals | Where-Object appId -EQ $appId)[0]
-            if ($Shape -eq 'entraDoneExoEmpty') {
-                $state.exchange.servicePrincipals = @($state.exchange.servicePrincipals | Where-Object objectId -NE $sp.id)
-                $state.exchange.roleAssignments = @($state.exchange.roleAssignments | Where-Object roleAssigneeName -NE $sp.id)
-            } elseif ($Shape -eq 'exoDoneEntraEmpty') {
-                $app = @($state.applications | Where-Object appId -EQ $appId)[0]
-                $app.keyCredentials = @()
-                $app.requiredResourceAccess = @()
-                $state.appRoleAssignments = @($state.appRoleAssignments | Where-Object principalId -NE $sp.id)
-            }
-            Set-EmulatorState -Emulator $emulator -State $state
-        }
+        Initialize-TenantShape -Emulator $emulator -AppId $appId -Shape $shapes[$Shape] -SetUp { Invoke-Unmeasured $Tool }
         Set-EmulatorReplicationDelay -Emulator $emulator -Seconds $ConsentLagSeconds -ExchangeSeconds $ExchangeLagSeconds
     }
 

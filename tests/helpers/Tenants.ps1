@@ -110,3 +110,46 @@ function New-GeneratedTenant {
     }
     $tenant
 }
+
+function Initialize-TenantShape {
+    <#
+    .SYNOPSIS
+    Brings the emulator's tenant (reset to its seed first) into one of the shapes the set-up meets:
+    'portal app' (the app and its Enterprise application, as the portal's App registrations blade
+    leaves them, nothing else), 'app only' (the seed: no service principal), 'done' (after -SetUp),
+    'Entra done / Exchange empty' (after -SetUp, Exchange's service principal and role assignment of
+    the app removed) and 'Exchange done / Entra empty' (after -SetUp, the app's certificates,
+    permissions and admin consent removed). -SetUp is the full set-up by the tool to be measured;
+    after it the Graph connection is made again (another day, another sign-in), so the module's
+    session memory of what it created does not outlive the change.
+    #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [Parameter(Mandatory)][guid] $AppId,
+        [Parameter(Mandatory)][ValidateSet('portal app', 'app only', 'done', 'Entra done / Exchange empty', 'Exchange done / Entra empty')][string] $Shape,
+        [scriptblock] $SetUp,
+        [scriptblock] $AfterReset
+    )
+    Reset-EmulatorState -Emulator $Emulator
+    if ($AfterReset) { & $AfterReset }
+    if ($Shape -eq 'portal app') {
+        $null = Invoke-RestMethod -Uri "$($Emulator.BaseUri)/v1.0/servicePrincipals" -Method Post -Headers @{ Authorization = 'Bearer t' } `
+            -ContentType 'application/json' -Body (@{ appId = "$AppId"; tags = @('WindowsAzureActiveDirectoryIntegratedApp') } | ConvertTo-Json)
+    } elseif ($Shape -ne 'app only') {
+        if (-not $SetUp) { throw "The shape '$Shape' needs -SetUp." }
+        $null = & $SetUp
+        $state = Get-EmulatorState -Emulator $Emulator
+        $sp = @($state.servicePrincipals | Where-Object appId -EQ "$AppId")[0]
+        if ($Shape -eq 'Entra done / Exchange empty') {
+            $state.exchange.servicePrincipals = @($state.exchange.servicePrincipals | Where-Object objectId -NE $sp.id)
+            $state.exchange.roleAssignments = @($state.exchange.roleAssignments | Where-Object roleAssigneeName -NE $sp.id)
+        } elseif ($Shape -eq 'Exchange done / Entra empty') {
+            $app = @($state.applications | Where-Object appId -EQ "$AppId")[0]
+            $app.keyCredentials = @()
+            $app.requiredResourceAccess = @()
+            $state.appRoleAssignments = @($state.appRoleAssignments | Where-Object principalId -NE $sp.id)
+        }
+        Set-EmulatorState -Emulator $Emulator -State $state
+        $null = Connect-TestGraph -Emulator $Emulator
+    }
+}

@@ -12,6 +12,9 @@ namespace Dropzone.ExoSetup.Engine.Graph
 {
     public sealed partial class GraphGateway
     {
+        // How long replication retries keep their first, short pause (WaitForReplicationAsync).
+        private static readonly TimeSpan SteadyPolling = TimeSpan.FromSeconds(10);
+
         /// <summary>What this session created and reads have not shown yet (replication).</summary>
         public SessionMemory Created { get; } = new SessionMemory();
 
@@ -110,7 +113,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
 
         /// <summary>
         /// Runs <paramref name="attempt"/> until it returns true or <paramref name="wait"/> has passed,
-        /// pausing 0.5 s at first and half as long again each time, up to 5 s, with a progress bar. Returns
+        /// pausing 0.5 s each time for the first 10 s, then half as long again each time, up to 5 s, with a progress bar. Returns
         /// whether it succeeded and how many attempts it took.
         /// </summary>
         private static async Task<(bool Succeeded, int Attempts)> WaitForReplicationAsync(string what, TimeSpan wait, Func<Task<bool>> attempt, CancellationToken cancellationToken)
@@ -132,7 +135,11 @@ namespace Dropzone.ExoSetup.Engine.Graph
                     await Task.Delay(pause < left ? pause : left, cancellationToken).ConfigureAwait(false);
                     attempts++;
                     if (await attempt().ConfigureAwait(false)) return (true, attempts);
-                    pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 3 / 2, TimeSpan.FromSeconds(5).Ticks));
+                    // Every half second for the first ten seconds (a replication lag is mostly a few
+                    // seconds, and a Graph request costs a round trip, not a second), then growing by
+                    // half up to 5 s.
+                    if (watch.Elapsed > SteadyPolling)
+                        pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 3 / 2, TimeSpan.FromSeconds(5).Ticks));
                 }
             }
             finally

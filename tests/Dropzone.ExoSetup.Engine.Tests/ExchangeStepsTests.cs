@@ -150,9 +150,9 @@ namespace Dropzone.ExoSetup.Engine.Tests
         {
             var exchange = new InMemoryExchange();
             exchange.ServicePrincipals.AddRange(new[] { Other(), Other() });
-            Assert.Null(ExchangeSteps.FindServicePrincipal(exchange, AppId));
+            Assert.Null(new ExchangeLookup(exchange, AppId).Registered);
             exchange.ServicePrincipals.Add(new ExchangeServicePrincipal { AppId = AppId.ToString(), ObjectId = Enterprise.ObjectId });
-            Assert.Equal(Enterprise.ObjectId, ExchangeSteps.FindServicePrincipal(exchange, AppId).ObjectId);
+            Assert.Equal(Enterprise.ObjectId, new ExchangeLookup(exchange, AppId).Registered.ObjectId);
         }
 
         [Fact]

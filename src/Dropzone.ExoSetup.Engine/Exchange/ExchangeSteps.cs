@@ -65,10 +65,6 @@ namespace Dropzone.ExoSetup.Engine.Exchange
             return $"{role.Substring(0, Math.Min(keep, role.Length)).TrimEnd()}~{hash}-{objectId}";
         }
 
-        /// <summary>Exchange's service principal for the app: Get-ServicePrincipal, filtered (it may return every one).</summary>
-        public static ExchangeServicePrincipal FindServicePrincipal(IExchangeGateway exchange, Guid appId) =>
-            new ExchangeLookup(exchange, appId).Registered;
-
         /// <summary>
         /// Plans New-ServicePrincipal for the Enterprise application, or nothing when Exchange has
         /// it already. One registered with another object id (e.g. the app registration's, the

@@ -47,6 +47,8 @@ public static class Applications
         }
 
         var app = Resolve(apps, key);
+        if (rest.Length == 1 && (rest[0].Equals("addPassword", StringComparison.OrdinalIgnoreCase) || rest[0].Equals("removePassword", StringComparison.OrdinalIgnoreCase)))
+            return PasswordCredentials.Handle(store, request, app, rest[0]);
         if (rest.Length > 0) throw NotEmulated($"'{rest[0]}' on an application");
         switch (request.Method)
         {

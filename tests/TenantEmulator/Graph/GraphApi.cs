@@ -115,6 +115,7 @@ public static partial class GraphApi
         if (key?.AppId is not null) throw UnknownSegment(segments[0]);
         if (set.Equals("domains", StringComparison.OrdinalIgnoreCase)) return Directory.Domains(store, request, key?.Id, rest);
         if (set.Equals("organization", StringComparison.OrdinalIgnoreCase)) return Directory.Organization(store, request, key?.Id, rest);
+        if (set.Equals("policies", StringComparison.OrdinalIgnoreCase)) return PasswordCredentials.Policies(store, request, key?.Id, rest);
         throw UnknownSegment(segments[0]);
     }
 

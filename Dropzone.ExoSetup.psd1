@@ -21,6 +21,8 @@
         'Install-DropzoneCertificate'
         'Get-DropzoneCertificate'
         'Remove-DropzoneCertificate'
+        'New-DropzoneClientSecret'
+        'Remove-DropzoneClientSecret'
         'Grant-DropzoneExoPermission'
         'Get-DropzoneServicePrincipal'
         'New-DropzoneExoServicePrincipal'

@@ -40,9 +40,12 @@ Describe 'The demo (tests/Demo/Invoke-Demo.ps1)' {
         $opening | Should -Match 'nothing leaves this machine' -Because $Transcript
     }
 
-    It 'shows the Organization ID to paste into the Dropzone UI' {
+    It 'shows the values to paste into the Dropzone UI: the three IDs and the client secret''s hint' {
         $Output | Should -Match 'Paste into the Dropzone UI' -Because $Transcript
         $Output | Should -Match '\|\s+Organization ID = contoso\.onmicrosoft\.com\s+\|' -Because $Transcript
+        $Output | Should -Match '\|\s+Application \(client\) ID = [0-9a-f-]{36}\s+\|' -Because $Transcript
+        $Output | Should -Match '\|\s+Directory \(tenant\) ID = 6f2d4e1a-3c5b-4a7e-9d8f-1b2c3d4e5f60\s+\|' -Because $Transcript
+        $Output | Should -Match "\|\s+Client secret = the one starting 'x7Q', expires 2027-06-30\s+\|" -Because $Transcript
     }
 
     It 'shows that the second run wrote nothing' {

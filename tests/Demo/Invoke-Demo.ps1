@@ -265,10 +265,19 @@ try {
     Write-Host ("   Kept: {0} certificate(s){1}, {2} client secret(s), {3} API permission(s); added: {4}." -f
         $beforeThumbprints.Count, $(if ($keptNames) { " ($keptNames)" }), $before.Secrets.Count, $before.Permissions.Count, $thumbprint) -ForegroundColor Green
 
+    # The form's values, as Test-DropzoneExoIntegration's last result carries them.
+    $form = $checks[-1].DropzoneForm
+    if (-not $form -or $form.OrganizationId -ne $summary.OrganizationId) { throw "Test-DropzoneExoIntegration's last result does not carry the Dropzone UI's values." }
+    $secret = if ($form.ClientSecretHint) {
+        "the one starting '$($form.ClientSecretHint)', expires $($form.ClientSecretExpires.UtcDateTime.ToString('yyyy-MM-dd'))"
+    } else { 'make one: New-DropzoneClientSecret -AsPlainText' }
     Write-Box @(
         'Paste into the Dropzone UI (Settings > Integrations > MS 365/Defender):'
         ''
-        "Organization ID = $($summary.OrganizationId)"
+        "Application (client) ID = $($form.ApplicationClientId)"
+        "Directory (tenant) ID = $($form.DirectoryTenantId)"
+        "Client secret = $secret"
+        "Organization ID = $($form.OrganizationId)"
     )
 } catch {
     $exitCode = 1

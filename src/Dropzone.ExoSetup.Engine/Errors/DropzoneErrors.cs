@@ -154,6 +154,33 @@ namespace Dropzone.ExoSetup.Engine.Errors
                 "Find out who else is changing the app (an admin in the portal, a script, another run of this module; Entra ID > Audit logs), wait until they are done, then run the command again: it keeps what they added.",
                 appId);
 
+        // Client secrets
+
+        public static DropzoneException ClientSecretNotFound(ApplicationState state, IReadOnlyCollection<Guid> keyIds) =>
+            new DropzoneException(ErrorIds.ClientSecretNotFound, ErrorKind.NotFound,
+                $"The app registration '{state.DisplayName}' ({state.AppId}) has no client secret with keyId {string.Join(", ", keyIds)}; " +
+                (state.ClientSecrets.Count == 0 ? "it has none." : "it holds " + string.Join(", ", state.ClientSecrets.Select(s => s.Describe())) + ".") + " Nothing was removed.",
+                "Pass the keyId of a secret the app holds (Test-DropzoneExoIntegration and Get-DropzoneApplication list them), or -Expired.", keyIds.First());
+
+        public static DropzoneException ClientSecretLifetimeExceedsPolicy(ApplicationState state, TimeSpan asked, string policyId, TimeSpan? cap, string why) =>
+            new DropzoneException(ErrorIds.ClientSecretLifetimeExceedsPolicy, ErrorKind.InvalidArgument,
+                $"The tenant's app management policy{(policyId == null ? string.Empty : " " + policyId)} caps the lifetime of new client secrets on '{state.DisplayName}'" +
+                (cap.HasValue ? $" at {Days(cap.Value)} days" : $" (its cap could not be read: {why})") +
+                $"; {Days(asked)} days were asked. Nothing was added.",
+                cap.HasValue
+                    ? $"Run New-DropzoneClientSecret again with -ValidDays {Math.Max(1, (int)Math.Floor(cap.Value.TotalDays))} or less."
+                    : "Ask for fewer days with -ValidDays, or read the cap in the Entra admin center (Enterprise applications > App management policies).",
+                state.AppId);
+
+        /// <summary>addPassword got no answer (or 503/504): Graph may have made a secret whose value nobody saw. Not sent again.</summary>
+        public static DropzoneException ClientSecretOutcomeUnknown(ApplicationState state, DropzoneException e) =>
+            new DropzoneException(e.ErrorId, e.Kind,
+                e.Message + $" A client secret may have been added to '{state.DisplayName}' without its value reaching you; it was not sent again, so that no second one is made.",
+                $"List the app's secrets (Get-DropzoneApplication -ApplicationId {state.AppId} | Select-Object -ExpandProperty ClientSecrets); remove one made now with Remove-DropzoneClientSecret -KeyId, then run New-DropzoneClientSecret again.",
+                state.AppId, e.GraphError, e);
+
+        private static string Days(TimeSpan span) => span.TotalDays.ToString(span.TotalDays % 1 == 0 ? "0" : "0.##", System.Globalization.CultureInfo.InvariantCulture);
+
         // Permission, consent and the service principal
 
         public static DropzoneException ExchangeResourceNotFound() =>

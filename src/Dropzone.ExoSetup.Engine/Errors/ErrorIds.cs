@@ -41,5 +41,7 @@ namespace Dropzone.ExoSetup.Engine.Errors
         public const string TenantMismatch = "TenantMismatch";
         public const string GraphTokenRejected = "GraphTokenRejected";
         public const string ConcurrentUpdate = "ConcurrentUpdate";
+        public const string ClientSecretNotFound = "ClientSecretNotFound";
+        public const string ClientSecretLifetimeExceedsPolicy = "ClientSecretLifetimeExceedsPolicy";
     }
 }

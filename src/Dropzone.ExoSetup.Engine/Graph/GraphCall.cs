@@ -20,6 +20,12 @@ namespace Dropzone.ExoSetup.Engine.Graph
         /// <summary>What the call is for: named in errors, with the permissions it needs.</summary>
         public GraphOperation Operation { get; }
 
+        /// <summary>
+        /// May be sent again after a dropped connection (every read, and every write whose resend
+        /// answers "already so"); false for a write that would make a second object (addPassword).
+        /// </summary>
+        public bool Resendable { get; set; } = true;
+
         private byte[] _body;
 
         /// <summary>

@@ -11,7 +11,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
 {
     public sealed partial class GraphGateway
     {
-        private static readonly string[] ApplicationFields = { "id", "appId", "displayName", "keyCredentials", "requiredResourceAccess" };
+        private static readonly string[] ApplicationFields = { "id", "appId", "displayName", "keyCredentials", "passwordCredentials", "requiredResourceAccess" };
         private static readonly string[] ServicePrincipalFields = { "id", "appId", "displayName", "tags" };
 
         /// <summary>

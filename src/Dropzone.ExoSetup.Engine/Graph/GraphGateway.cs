@@ -38,7 +38,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
 
         /// <summary>
         /// How often a request whose connection failed (reset, dropped) is sent again. Safe for
-        /// every request the module makes: reads; PATCHes that send the whole collection; a POST of
+        /// every request the module makes but addPassword (<see cref="GraphCall.Resendable"/>): reads; PATCHes that send the whole collection; a POST of
         /// a service principal or consent that already happened answers "exists", which counts as done.
         /// </summary>
         public int NetworkRetries { get; set; } = 3;
@@ -75,7 +75,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
                             return new Dictionary<string, GraphReply> { [calls[0].Id] = await SendDirectAsync(calls[0], cancellationToken).ConfigureAwait(false) };
                         return await SendBatchAsync(calls, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (HttpRequestException e) when (attempt <= NetworkRetries && !cancellationToken.IsCancellationRequested && !IsRefused(e))
+                    catch (HttpRequestException e) when (attempt <= NetworkRetries && !cancellationToken.IsCancellationRequested && !IsRefused(e) && calls.All(c => c.Resendable))
                     {
                         var pause = TimeSpan.FromTicks(NetworkRetryDelay.Ticks * attempt);
                         OperationScope.Log.Verbose($"The connection to Graph failed ({e.Message}); sending again in {pause.TotalSeconds:0.#} s (attempt {attempt + 1}).");

@@ -46,5 +46,20 @@ namespace Dropzone.ExoSetup.Engine.Graph
             "remove the admin consent to Exchange.ManageAsApp (an app role assignment)",
             "AppRoleAssignment.ReadWrite.All together with Application.Read.All",
             "Privileged Role Administrator, Cloud Application Administrator or Application Administrator");
+    
+        public static readonly GraphOperation AddClientSecret = new GraphOperation(
+            "add a client secret to the app registration (addPassword)",
+            "Application.ReadWrite.All (or ownership of the app with Application.ReadWrite.OwnedBy)",
+            "Application Administrator or Cloud Application Administrator");
+
+        public static readonly GraphOperation RemoveClientSecret = new GraphOperation(
+            "remove a client secret from the app registration (removePassword)",
+            "Application.ReadWrite.All (or ownership of the app with Application.ReadWrite.OwnedBy)",
+            "Application Administrator or Cloud Application Administrator");
+
+        public static readonly GraphOperation ReadAppManagementPolicy = new GraphOperation(
+            "read the tenant's app management policy (credential lifetimes)",
+            "Policy.Read.ApplicationConfiguration or Policy.Read.All",
+            "Application Administrator, Cloud Application Administrator, or a reader role (Global Reader)");
     }
 }

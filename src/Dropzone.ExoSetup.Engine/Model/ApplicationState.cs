@@ -48,6 +48,7 @@ namespace Dropzone.ExoSetup.Engine.Model
             Assignments = assignments ?? new List<AppRoleAssignment>();
             Organization = organization;
             Certificates = KeyCredentials.Select(CertificateDetails.From).ToList();
+            ClientSecrets = (application.PasswordCredentials ?? new List<PasswordCredential>()).Select(ClientSecretDetails.From).ToList();
         }
 
         /// <summary>The app registration's object id (not the Application (client) ID).</summary>
@@ -58,6 +59,22 @@ namespace Dropzone.ExoSetup.Engine.Model
 
         public string DisplayName { get; }
         public IReadOnlyList<CertificateDetails> Certificates { get; }
+
+        /// <summary>The app's client secrets as Graph shows them after creation: never their value.</summary>
+        public IReadOnlyList<ClientSecretDetails> ClientSecrets { get; }
+
+        /// <summary>The application permissions (type Role) the app requests, by API (resourceAppId).</summary>
+        public IReadOnlyList<(Guid ResourceAppId, IReadOnlyList<Guid> RoleIds)> RequestedAppRoles =>
+            RequiredResourceAccess
+                .Where(r => Guid.TryParse(r.ResourceAppId, out _))
+                .Select(r => (Guid.Parse(r.ResourceAppId), (IReadOnlyList<Guid>)(r.ResourceAccess ?? new List<ResourceAccess>())
+                    .Where(a => a.Type == "Role" && a.Id.HasValue).Select(a => a.Id.Value).Distinct().ToList()))
+                .Where(r => r.Item2.Count > 0)
+                .ToList();
+
+        /// <summary>An app role assignment of the app's service principal to this role of this resource (an admin consent).</summary>
+        public bool HasAssignment(string resourceObjectId, Guid appRoleId) => Assignments.Any(a =>
+            a.AppRoleId == appRoleId && string.Equals(a.ResourceId?.ToString(), resourceObjectId, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>The app's Enterprise application; null when it has none (or it was not read).</summary>
         public ServicePrincipalInfo ServicePrincipal { get; }
@@ -133,6 +150,40 @@ namespace Dropzone.ExoSetup.Engine.Model
             identifier != null && identifier.Length == 20 ? string.Concat(identifier.Select(b => b.ToString("X2"))) : null;
     }
 
+    /// <summary>
+    /// A client secret on the app registration: what Graph returns after creation (resources/
+    /// passwordcredential.md): its hint (first three characters) and dates, never the value.
+    /// </summary>
+    public sealed class ClientSecretDetails
+    {
+        public Guid KeyId { get; private set; }
+        public string DisplayName { get; private set; }
+        public string Hint { get; private set; }
+        public DateTimeOffset? StartDateTime { get; private set; }
+
+        /// <summary>When it stops working; null for one without an end.</summary>
+        public DateTimeOffset? EndDateTime { get; private set; }
+
+        public bool IsExpired(DateTimeOffset now) => EndDateTime.HasValue && EndDateTime.Value <= now;
+
+        internal static ClientSecretDetails From(PasswordCredential credential) => new ClientSecretDetails
+        {
+            KeyId = credential.KeyId ?? Guid.Empty,
+            DisplayName = credential.DisplayName,
+            Hint = credential.Hint,
+            StartDateTime = credential.StartDateTime,
+            EndDateTime = credential.EndDateTime,
+        };
+
+        /// <summary>The secret that works longest (no end counts as longest): the app's newest.</summary>
+        public static ClientSecretDetails Newest(IEnumerable<ClientSecretDetails> secrets) =>
+            secrets.OrderByDescending(s => s.EndDateTime ?? DateTimeOffset.MaxValue).ThenByDescending(s => s.StartDateTime).FirstOrDefault();
+
+        /// <summary>"'Dropzone AI 2026-12-07' (hint x7Q, keyId ..., expires 2027-06-30)".</summary>
+        public string Describe() =>
+            $"'{DisplayName}' (hint {Hint}, keyId {KeyId}, {(EndDateTime.HasValue ? "expires " + EndDateTime.Value.UtcDateTime.ToString("yyyy-MM-dd") : "no expiry")})";
+    }
+
     /// <summary>A service principal (Enterprise application): what Exchange's New-ServicePrincipal takes.</summary>
     public sealed class ServicePrincipalInfo
     {
@@ -171,5 +222,26 @@ namespace Dropzone.ExoSetup.Engine.Model
         public string ObjectId { get; }
         public Guid AppId { get; }
         public string DisplayName { get; }
+    }
+
+    /// <summary>An API the app asks permissions of, as its service principal in the tenant shows it.</summary>
+    public sealed class ResourceApi
+    {
+        public ResourceApi(Guid appId, string objectId, string displayName, IReadOnlyDictionary<Guid, string> roles)
+        {
+            AppId = appId;
+            ObjectId = objectId;
+            DisplayName = displayName;
+            Roles = roles;
+        }
+
+        public Guid AppId { get; }
+        public string ObjectId { get; }
+        public string DisplayName { get; }
+
+        /// <summary>Its app roles (application permissions): id to value, e.g. Exchange.ManageAsApp.</summary>
+        public IReadOnlyDictionary<Guid, string> Roles { get; }
+
+        public string RoleName(Guid id) => Roles.TryGetValue(id, out var name) && !string.IsNullOrEmpty(name) ? name : id.ToString();
     }
 }

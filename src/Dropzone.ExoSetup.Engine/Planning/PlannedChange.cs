@@ -18,6 +18,8 @@ namespace Dropzone.ExoSetup.Engine.Planning
         RemoveExchangeRoleAssignment,
         RemoveExchangeServicePrincipal,
         DeleteServicePrincipal,
+        AddClientSecret,
+        RemoveClientSecret,
     }
 
     /// <summary>
@@ -55,6 +57,9 @@ namespace Dropzone.ExoSetup.Engine.Planning
 
         /// <summary>For certificate changes made with -RemoveExpiredCertificate: the expired certificates removed.</summary>
         public IReadOnlyList<Model.CertificateDetails> RemovedCertificates { get; internal set; } = new List<Model.CertificateDetails>();
+
+        /// <summary>For RemoveClientSecret: the secret removed.</summary>
+        public Model.ClientSecretDetails ClientSecret { get; internal set; }
 
         /// <summary>For AddCertificate: the keyId given to the new certificate.</summary>
         public Guid? KeyId { get; internal set; }

@@ -85,6 +85,8 @@ namespace Dropzone.ExoSetup.Engine.Planning
                 case ChangeKind.RemovePermission:
                 case ChangeKind.CreateServicePrincipal:
                 case ChangeKind.DeleteServicePrincipal:
+                case ChangeKind.AddClientSecret:
+                case ChangeKind.RemoveClientSecret:
                     return new[] { WriteApplications };
                 case ChangeKind.GrantConsent:
                 case ChangeKind.RevokeConsent:

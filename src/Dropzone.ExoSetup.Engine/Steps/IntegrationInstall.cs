@@ -68,6 +68,7 @@ namespace Dropzone.ExoSetup.Engine.Steps
                 ServicePrincipalObjectId = state.ServicePrincipal?.ObjectId,
                 CertificateThumbprint = certificate.Thumbprint,
                 CertificateNotAfter = certificate.NotAfter,
+                Form = DropzoneForm.From(state, request.TenantId),
             };
 
             // 2. Ask about every Entra change (null under -WhatIf: nothing is written).
@@ -86,7 +87,7 @@ namespace Dropzone.ExoSetup.Engine.Steps
             steps.Finished();
             report.Steps = steps.Reports();
             report.NextSteps = steps.Complete
-                ? $"In the Dropzone AI UI (Settings > Integrations > MS 365/Defender) enter Organization ID: {report.OrganizationId}. Exchange may take 30 minutes to 2 hours to honour the new role."
+                ? $"In the Dropzone AI UI (Settings > Integrations > MS 365/Defender) enter {string.Join("; ", report.Form.Lines())}. Exchange may take 30 minutes to 2 hours to honour the new role."
                     + CertificateStep.Rotation(plan, request.CertificateDisplayName, certificate.Thumbprint, report.ApplicationId)
                 : steps.AnyFailed
                     ? $"Fix the failed step in {Halves(entraFailure, exchangeFailure)} (see its Detail and the error), then {Rerun}: done steps are kept."

@@ -17,6 +17,9 @@ namespace Dropzone.ExoSetup.Engine.Steps
         public IReadOnlyList<StepReport> Steps { get; internal set; } = new StepReport[0];
         public string NextSteps { get; internal set; }
 
+        /// <summary>The values for the Dropzone AI UI's form (Install only; null for Uninstall).</summary>
+        public DropzoneForm Form { get; internal set; }
+
         /// <summary>The error a step stopped on (the report is written before it is raised); null when none did.</summary>
         public DropzoneException Failure { get; internal set; }
     }

@@ -11,6 +11,7 @@ namespace Dropzone.ExoSetup.Engine.Steps
     /// <summary>
     /// Test-DropzoneExoIntegration: each step's own check, read-only, one result per check with what
     /// to do about a failure. The Exchange checks are Skipped (with the reason) without a session.
+    /// The last result carries the values for the Dropzone AI UI's form (<see cref="CheckResult.Form"/>).
     /// </summary>
     public static class IntegrationTest
     {
@@ -30,18 +31,32 @@ namespace Dropzone.ExoSetup.Engine.Steps
             var state = host.Run(cancel => graph.ReadApplicationSettledAsync(appId, ApplicationParts.Consent | ApplicationParts.Organization, wait, cancel),
                 exchange == null ? null : (Action)(() => exchange.ReadAhead(assignments: true)));
 
+            // The APIs of the app's other application permissions, to name them: one more round trip,
+            // only when the app asks any.
+            var apisToRead = OtherPermissionsStep.ApisToRead(state);
+            var apis = apisToRead.Count == 0
+                ? new Dictionary<Guid, ResourceApi>()
+                : host.Run(cancel => graph.ReadResourceApisAsync(apisToRead, cancel));
+
+            var now = DateTimeOffset.UtcNow;
             var checks = new List<CheckResult>();
-            checks.AddRange(CertificateStep.Check(state, certificateFile, certificatePathAsGiven, DateTimeOffset.UtcNow, host.Log.Warning));
+            checks.AddRange(CertificateStep.Check(state, certificateFile, certificatePathAsGiven, now, host.Log.Warning));
+            checks.Add(ClientSecretStep.Check(state, now));
             checks.AddRange(PermissionStep.Check(state, wait));
+            checks.AddRange(OtherPermissionsStep.Check(state, apis));
             checks.Add(OrganizationIdStep.Check(state.Organization));
             if (exchange == null)
             {
                 checks.AddRange(TransportHygieneStep.NotConnected(notConnected));
-                return checks;
             }
-            var registered = exchange.Registered;
-            checks.Add(ExchangeServicePrincipalStep.Check(state, registered));
-            checks.Add(TransportHygieneStep.Check(state, exchange, registered));
+            else
+            {
+                var registered = exchange.Registered;
+                checks.Add(ExchangeServicePrincipalStep.Check(state, registered));
+                checks.Add(TransportHygieneStep.Check(state, exchange, registered));
+            }
+            // Last, the values to paste into the Dropzone AI UI.
+            checks.Add(DropzoneForm.From(state).ToCheck());
             return checks;
         }
 

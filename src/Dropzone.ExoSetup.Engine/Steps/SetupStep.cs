@@ -29,11 +29,18 @@ namespace Dropzone.ExoSetup.Engine.Steps
         CertificatePresent,
         CertificateExpiry,
         ExpiredCertificates,
+        ClientSecretExpiry,
         PermissionRequested,
         ConsentGranted,
+
+        /// <summary>Application permissions of every API on the app (Exchange.ManageAsApp aside) without admin consent.</summary>
+        OtherPermissionsConsent,
         OrganizationId,
         ExchangeServicePrincipal,
         TransportHygiene,
+
+        /// <summary>Not a check: the values for the Dropzone AI UI's form (<see cref="CheckResult.Form"/>).</summary>
+        DropzoneForm,
     }
 
     /// <summary>What became of a step (the module's IntegrationStepStatus has the same names).</summary>
@@ -72,18 +79,22 @@ namespace Dropzone.ExoSetup.Engine.Steps
     /// <summary>One check of Test-DropzoneExoIntegration: the verdict, why, and what to run about it.</summary>
     public sealed class CheckResult
     {
-        internal CheckResult(SetupCheck check, CheckStatus status, string detail, string remediation)
+        internal CheckResult(SetupCheck check, CheckStatus status, string detail, string remediation, DropzoneForm form = null)
         {
             Check = check;
             Status = status;
             Detail = detail;
             Remediation = remediation;
+            Form = form;
         }
 
         public SetupCheck Check { get; }
         public CheckStatus Status { get; }
         public string Detail { get; }
         public string Remediation { get; }
+
+        /// <summary>The values for the Dropzone AI UI (the DropzoneForm result only; null on every check).</summary>
+        public DropzoneForm Form { get; }
 
         internal static CheckResult Pass(SetupCheck check, string detail) => new CheckResult(check, CheckStatus.Pass, detail, null);
         internal static CheckResult Fail(SetupCheck check, string detail, string remediation) => new CheckResult(check, CheckStatus.Fail, detail, remediation);

@@ -19,6 +19,10 @@ namespace Dropzone.ExoSetup
         public string ServicePrincipalId { get; internal set; }
 
         public DropzoneCertificate[] Certificates { get; internal set; }
+
+        /// <summary>The app's client secrets (hint and dates; Graph never shows their value again).</summary>
+        public DropzoneClientSecret[] ClientSecrets { get; internal set; }
+
         public bool ExchangePermissionRequested { get; internal set; }
         public bool ExchangePermissionConsented { get; internal set; }
 
@@ -29,6 +33,7 @@ namespace Dropzone.ExoSetup
             ObjectId = state.ObjectId,
             ServicePrincipalId = state.ServicePrincipal?.ObjectId,
             Certificates = state.Certificates.Select(c => DropzoneCertificate.From(state.AppId, c, now)).ToArray(),
+            ClientSecrets = state.ClientSecrets.Select(c => DropzoneClientSecret.From(state.AppId, c, now)).ToArray(),
             ExchangePermissionRequested = state.PermissionRequested,
             ExchangePermissionConsented = state.PermissionConsented,
         };

@@ -31,8 +31,9 @@ namespace Dropzone.ExoSetup
     }
 
     /// <summary>
-    /// What Install-DropzoneExoIntegration did, and what to paste into the Dropzone AI UI: the
-    /// Organization ID (the tenant's initial *.onmicrosoft.com domain).
+    /// What Install-DropzoneExoIntegration did, and what to paste into the Dropzone AI UI
+    /// (<see cref="DropzoneForm"/>: Application (client) ID, Directory (tenant) ID, the client
+    /// secret's hint and expiry, and the Organization ID, the tenant's initial *.onmicrosoft.com domain).
     /// </summary>
     public sealed class IntegrationSummary
     {
@@ -52,6 +53,10 @@ namespace Dropzone.ExoSetup
         public string ServicePrincipalObjectId => _report.ServicePrincipalObjectId;
         public string CertificateThumbprint => _report.CertificateThumbprint;
         public DateTimeOffset? CertificateNotAfter => _report.CertificateNotAfter;
+
+        /// <summary>The values to paste into the Dropzone AI UI, under the form's labels.</summary>
+        public DropzoneFormValues DropzoneForm => DropzoneFormValues.From(_report.Form);
+
         public IntegrationStep[] Steps { get; }
 
         /// <summary>What is left to do, in words: the vendor UI entry, or the Exchange steps still to run.</summary>
@@ -79,12 +84,16 @@ namespace Dropzone.ExoSetup
         public string Detail { get; internal set; }
         public string Remediation { get; internal set; }
 
+        /// <summary>On the last result (Check DropzoneForm) only: the values to paste into the Dropzone AI UI.</summary>
+        public DropzoneFormValues DropzoneForm { get; internal set; }
+
         internal static IntegrationCheck From(CheckResult result) => new IntegrationCheck
         {
             Check = result.Check.ToString(),
             Status = Enums.Convert<IntegrationCheckStatus>(result.Status),
             Detail = result.Detail,
             Remediation = result.Remediation,
+            DropzoneForm = DropzoneFormValues.From(result.Form),
         };
     }
 

@@ -100,7 +100,8 @@ Describe 'Install, Test and Uninstall when <Behaviour>' -ForEach $Behaviours {
         It 'passes every check of Test-DropzoneExoIntegration with at most 2 Exchange calls' {
             Clear-EmulatorRequestLog -Emulator $Emulator
             $checks = Test-DropzoneExoIntegration -ApplicationId $AppId -CertificatePath $Vendor.Path
-            $checks.Check | Should -Be @('CertificatePresent', 'CertificateExpiry', 'ExpiredCertificates', 'PermissionRequested', 'ConsentGranted', 'OrganizationId', 'ExchangeServicePrincipal', 'TransportHygiene')
+            $checks.Check | Should -Be @('CertificatePresent', 'CertificateExpiry', 'ExpiredCertificates', 'ClientSecretExpiry', 'PermissionRequested', 'ConsentGranted',
+                'OtherPermissionsConsent', 'OrganizationId', 'ExchangeServicePrincipal', 'TransportHygiene', 'DropzoneForm')
             $checks | Where-Object Status -NE 'Pass' | Should -BeNullOrEmpty
             @(Get-ExchangeCalls).Count | Should -BeLessOrEqual 2
             Clear-EmulatorRequestLog -Emulator $Emulator

@@ -92,6 +92,21 @@ Describe 'Connecting the fake ExchangeOnlineManagement' {
         @(Get-ConnectionInformation).Count | Should -Be 1
     }
 
+    It 'sends the calls of a -DelegatedOrganization connection to that customer tenant' {
+        $customer = Get-Content (Get-TestTenantFile 'exchange-test') -Raw | ConvertFrom-Json
+        $customer.tenantId = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'
+        $customer.organization.id = $customer.tenantId
+        $customer.domains = @([pscustomobject]@{ id = 'fabrikam.onmicrosoft.com'; isInitial = $true; isDefault = $true; isVerified = $true })
+        Add-EmulatorTenant -Emulator $script:Emulator -State $customer
+        $null = Invoke-EmulatorControl -Emulator $script:Emulator -Path requests -Method DELETE
+        Connect-ExchangeOnline -ConnectionUri $script:Emulator.BaseUri -DelegatedOrganization 'fabrikam.onmicrosoft.com' -UserPrincipalName 'admin@contosotest.onmicrosoft.com' -ShowBanner:$false
+        (Get-ConnectionInformation).DelegatedOrganization | Should -Be 'fabrikam.onmicrosoft.com'
+        $null = Get-ManagementRoleAssignment -Role 'Transport Hygiene'
+        @((Invoke-EmulatorControl -Emulator $script:Emulator -Path 'requests?tenant=fabrikam.onmicrosoft.com').value).Count | Should -Be 1
+        @((Invoke-EmulatorControl -Emulator $script:Emulator -Path requests).value) | Should -BeNullOrEmpty
+        $null = Connect-TestExchange -Emulator $script:Emulator   # the tenant's own connection again, for the tests below
+    }
+
     It 'replaces the connection on a second Connect-ExchangeOnline (same prefix)' {
         $first = Get-ConnectionInformation
         Connect-ExchangeOnline -ConnectionUri $script:Emulator.BaseUri -Organization $script:Org -AccessToken 't2' -ShowBanner:$false

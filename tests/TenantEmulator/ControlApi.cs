@@ -9,34 +9,61 @@ namespace TenantEmulator;
 /// </summary>
 public static class ControlApi
 {
-    public static void Map(WebApplication app, EmulatorStore store)
+    public static void Map(WebApplication app, TenantDirectory tenants)
     {
-        app.MapGet("/_emulator/state", () => Json(store.Snapshot()));
+        app.MapGet("/_emulator/state", (HttpContext http) => Json(TenantDirectory.Of(http).Snapshot()));
         app.MapPut("/_emulator/state", async (HttpRequest request) =>
         {
+            var store = TenantDirectory.Of(request.HttpContext);
             if (await ReadAsync(request) is not JsonObject state) return Problem("The state must be a JSON object.");
             store.Replace(state);
             return Results.NoContent();
         });
-        app.MapPost("/_emulator/reset", () =>
+        // Several tenants in one emulator (TenantDirectory): add one (its state, as for PUT /state), list them.
+        app.MapPost("/_emulator/tenants", async (HttpRequest request) =>
         {
+            if (await ReadAsync(request) is not JsonObject state) return Problem("The tenant must be a JSON object.");
+            try
+            {
+                tenants.Add(state);
+            }
+            catch (ArgumentException e)
+            {
+                return Problem(e.Message);
+            }
+            return Results.NoContent();
+        });
+        app.MapGet("/_emulator/tenants", () => Json(new JsonObject
+        {
+            ["value"] = new JsonArray(tenants.All().Select(t => (JsonNode)new JsonObject
+            {
+                ["tenantId"] = t.TenantId,
+                ["primary"] = ReferenceEquals(t.Store, tenants.Primary),
+            }).ToArray()),
+        }));
+
+        app.MapPost("/_emulator/reset", (HttpContext http) =>
+        {
+            var store = TenantDirectory.Of(http);
             store.Reset();
             return Results.NoContent();
         });
 
-        app.MapGet("/_emulator/requests", () => Json(new JsonObject
+        app.MapGet("/_emulator/requests", (HttpContext http) => Json(new JsonObject
         {
-            ["value"] = JsonSerializer.SerializeToNode(store.Log.Entries(), EmulatorStore.Json),
+            ["value"] = JsonSerializer.SerializeToNode(TenantDirectory.Of(http).Log.Entries(), EmulatorStore.Json),
         }));
-        app.MapDelete("/_emulator/requests", () =>
+        app.MapDelete("/_emulator/requests", (HttpContext http) =>
         {
+            var store = TenantDirectory.Of(http);
             store.Log.Clear();
             return Results.NoContent();
         });
 
-        app.MapGet("/_emulator/faults", () => Json(new JsonObject { ["value"] = store.Faults.ToJson() }));
+        app.MapGet("/_emulator/faults", (HttpContext http) => Json(new JsonObject { ["value"] = TenantDirectory.Of(http).Faults.ToJson() }));
         app.MapPost("/_emulator/faults", async (HttpRequest request) =>
         {
+            var store = TenantDirectory.Of(request.HttpContext);
             if (await ReadAsync(request) is not JsonObject body) return Problem("The fault must be a JSON object.");
             Fault fault;
             try { fault = Fault.Parse(body); }
@@ -44,17 +71,19 @@ public static class ControlApi
             store.Faults.Add(fault);
             return Results.Text(fault.ToJson().ToJsonString(GraphErrors.Wire), "application/json", statusCode: 201);
         });
-        app.MapDelete("/_emulator/faults", () =>
+        app.MapDelete("/_emulator/faults", (HttpContext http) =>
         {
+            var store = TenantDirectory.Of(http);
             store.Faults.Clear();
             return Results.NoContent();
         });
 
-        MapMilliseconds(app, "latency", () => store.LatencyMilliseconds, ms => store.LatencyMilliseconds = ms);
-        MapMilliseconds(app, "interleave", () => store.InterleaveMilliseconds, ms => store.InterleaveMilliseconds = ms);
+        MapMilliseconds(app, "latency", s => s.LatencyMilliseconds, (s, ms) => s.LatencyMilliseconds = ms);
+        MapMilliseconds(app, "interleave", s => s.InterleaveMilliseconds, (s, ms) => s.InterleaveMilliseconds = ms);
 
-        app.MapGet("/_emulator/replication", () =>
+        app.MapGet("/_emulator/replication", (HttpContext http) =>
         {
+            var store = TenantDirectory.Of(http);
             lock (store.Gate)
             {
                 var invisible = new JsonObject();
@@ -73,6 +102,7 @@ public static class ControlApi
         });
         app.MapPut("/_emulator/replication", async (HttpRequest request) =>
         {
+            var store = TenantDirectory.Of(request.HttpContext);
             var body = await ReadAsync(request) as JsonObject;
             const string usage = "Send {\"servicePrincipalReads\": n} (n >= 0), {\"seconds\": s} and/or {\"exchangeSeconds\": s} (0 <= s <= 600; exchangeSeconds -1 = the same as seconds).";
             if (body is null || (body["servicePrincipalReads"] is null && body["seconds"] is null && body["exchangeSeconds"] is null)) return Problem(usage);
@@ -91,12 +121,14 @@ public static class ControlApi
             return Results.NoContent();
         });
 
-        app.MapGet("/_emulator/graph-options", () =>
+        app.MapGet("/_emulator/graph-options", (HttpContext http) =>
         {
+            var store = TenantDirectory.Of(http);
             lock (store.Gate) return Json(GraphOptions(store));
         });
         app.MapPut("/_emulator/graph-options", async (HttpRequest request) =>
         {
+            var store = TenantDirectory.Of(request.HttpContext);
             var body = await ReadAsync(request) as JsonObject;
             var value = body?["expiredCertificateSentBack"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
             if (value is not ("reject" or "accept")) return Problem("Send {\"expiredCertificateSentBack\": \"reject\" | \"accept\"}.");
@@ -109,14 +141,14 @@ public static class ControlApi
     }
 
     /// <summary>A knob in milliseconds: GET shows it, PUT {"milliseconds": n} sets it.</summary>
-    private static void MapMilliseconds(WebApplication app, string name, Func<int> get, Action<int> set)
+    private static void MapMilliseconds(WebApplication app, string name, Func<EmulatorStore, int> get, Action<EmulatorStore, int> set)
     {
-        app.MapGet($"/_emulator/{name}", () => Json(new JsonObject { ["milliseconds"] = get() }));
+        app.MapGet($"/_emulator/{name}", (HttpContext http) => Json(new JsonObject { ["milliseconds"] = get(TenantDirectory.Of(http)) }));
         app.MapPut($"/_emulator/{name}", async (HttpRequest request) =>
         {
             var body = await ReadAsync(request) as JsonObject;
             if (!TryInt(body?["milliseconds"], out var ms) || ms < 0) return Problem("Send {\"milliseconds\": n} with n >= 0.");
-            set(ms);
+            set(TenantDirectory.Of(request.HttpContext), ms);
             return Results.NoContent();
         });
     }

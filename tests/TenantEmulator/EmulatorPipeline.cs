@@ -23,7 +23,7 @@ public static class EmulatorPipeline
         path.StartsWith("/v1.0", StringComparison.OrdinalIgnoreCase) ||
         path.StartsWith("/adminapi", StringComparison.OrdinalIgnoreCase);
 
-    public static void Use(WebApplication app, EmulatorStore store)
+    public static void Use(WebApplication app, TenantDirectory tenants)
     {
         app.Use(async (context, next) =>
         {
@@ -37,6 +37,18 @@ public static class EmulatorPipeline
             context.Response.Headers["client-request-id"] = clientRequestId;
 
             var path = context.Request.Path.Value ?? "/";
+            // The tenant the request reaches (TenantDirectory): its state, faults, latency and log.
+            var store = tenants.Resolve(context);
+            if (store is null)
+            {
+                if (path.StartsWith("/_emulator", StringComparison.OrdinalIgnoreCase))
+                    await GraphErrors.WriteAsync(context, 404, "UnknownTenant", $"The emulator serves no tenant '{context.Request.Query["tenant"]}'.");
+                else
+                    // A token issued for a tenant this emulator does not serve: Graph refuses it.
+                    await GraphErrors.WriteAsync(context, 401, "InvalidAuthenticationToken", "The token's tenant (tid) is not a tenant of this service.");
+                return;
+            }
+            context.Items[TenantDirectory.StoreKey] = store;
             if (path.StartsWith("/_emulator", StringComparison.OrdinalIgnoreCase))
             {
                 await next(context);

@@ -110,6 +110,9 @@ public sealed class EmulatorStore
     /// <summary>Raised (under <see cref="Gate"/>) after <see cref="Reset"/>, so other areas can clear their own knobs.</summary>
     public event Action? AfterReset;
 
+    /// <summary>This tenant's Exchange faults (POST /_emulator/exchange/faults); reset clears them.</summary>
+    public ExchangeFaults ExchangeFaults { get; } = new();
+
     public EmulatorStore(JsonObject state)
     {
         State = Normalize(state);
@@ -145,6 +148,7 @@ public sealed class EmulatorStore
             InterleaveMilliseconds = 0;
             Faults.Clear();
             Log.Clear();
+            ExchangeFaults.Clear();
             AfterReset?.Invoke();
         }
     }

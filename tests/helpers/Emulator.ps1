@@ -110,6 +110,18 @@ function Reset-TestTenant {
     Clear-EmulatorRequestLog -Emulator $Emulator
 }
 
+function Add-EmulatorTenant {
+    <#
+    .SYNOPSIS
+    Adds a tenant to a running emulator (one emulator serves several: Graph by the token's tid,
+    Exchange by the organization in its URL); -State is its whole state, with its own tenantId.
+    The control endpoints reach it with ?tenant=<tenant id or domain> (Invoke-EmulatorControl -Path 'requests?tenant=...').
+    #>
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] $State)
+    $body = if ($State -is [string]) { $State } else { $State | ConvertTo-Json -Depth 50 -Compress }
+    $null = Invoke-EmulatorControl -Emulator $Emulator -Path tenants -Method POST -Body $body
+}
+
 function Get-EmulatorState {
     <# The emulator's whole tenant state (Graph-shaped, plus the "exchange" section). #>
     param([Parameter(Mandatory)] $Emulator)

@@ -26,13 +26,13 @@ namespace TenantEmulator;
 //                                        merged into exchange.options (ExchangeCmdlets.Options says why each exists)
 public static class ExchangeAdminApi
 {
-    public static void Map(WebApplication app, EmulatorStore store)
+    public static void Map(WebApplication app)
     {
-        var faults = new ExchangeFaults();
-        store.AfterReset += faults.Clear;   // POST /_emulator/reset drops Exchange faults too
-
+        // Each tenant has its own Exchange faults (EmulatorStore.ExchangeFaults; reset clears them).
         app.MapPost("/adminapi/beta/{organization}/InvokeCommand", async (HttpContext http, string organization) =>
         {
+            var store = TenantDirectory.Of(http);
+            var faults = store.ExchangeFaults;
             JsonObject? input = null;
             try
             {
@@ -89,6 +89,7 @@ public static class ExchangeAdminApi
 
         app.MapPost("/_emulator/exchange/faults", async (HttpContext http) =>
         {
+            var faults = TenantDirectory.Of(http).ExchangeFaults;
             try
             {
                 var body = await JsonNode.ParseAsync(http.Request.Body) as JsonObject ?? throw new ArgumentException("Expected a JSON object.");
@@ -99,20 +100,22 @@ public static class ExchangeAdminApi
                 return Results.Json(new JsonObject { ["error"] = e.Message }, EmulatorStore.Json, statusCode: 400);
             }
         });
-        app.MapGet("/_emulator/exchange/faults", () => Results.Json(new JsonObject { ["value"] = faults.List() }, EmulatorStore.Json));
-        app.MapDelete("/_emulator/exchange/faults", () =>
+        app.MapGet("/_emulator/exchange/faults", (HttpContext http) => Results.Json(new JsonObject { ["value"] = TenantDirectory.Of(http).ExchangeFaults.List() }, EmulatorStore.Json));
+        app.MapDelete("/_emulator/exchange/faults", (HttpContext http) =>
         {
-            faults.Clear();
+            TenantDirectory.Of(http).ExchangeFaults.Clear();
             return Results.NoContent();
         });
 
-        app.MapGet("/_emulator/exchange/state", () =>
+        app.MapGet("/_emulator/exchange/state", (HttpContext http) =>
         {
+            var store = TenantDirectory.Of(http);
             lock (store.Gate) return Results.Json(store.Exchange.DeepClone(), EmulatorStore.Json);
         });
 
         app.MapPost("/_emulator/exchange/options", async (HttpContext http) =>
         {
+            var store = TenantDirectory.Of(http);
             JsonObject body;
             try
             {

@@ -10,10 +10,11 @@ namespace TenantEmulator;
 /// </summary>
 public static partial class GraphApi
 {
-    public static void Map(WebApplication app, EmulatorStore store)
+    public static void Map(WebApplication app)
     {
         app.Map("/v1.0/{**rest}", async context =>
         {
+            var store = TenantDirectory.Of(context);
             var (requestId, clientRequestId) = EmulatorPipeline.Ids(context);
             var path = (context.Request.Path.Value ?? "")["/v1.0".Length..];
             JsonNode? body;

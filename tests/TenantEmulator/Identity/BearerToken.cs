@@ -6,11 +6,11 @@ namespace TenantEmulator;
 
 /// <summary>
 /// What a Bearer token that is a JWT says about its caller: scp (delegated scopes, space-separated),
-/// roles (application permissions), exp. Claim names: Microsoft identity platform, access token
+/// roles (application permissions), exp, tid (the tenant it was issued for). Claim names: Microsoft identity platform, access token
 /// claims reference. The emulator never checks signatures (tests use unsigned tokens); a token that
 /// is not a JWT is taken as one that may do anything, so fake opaque tokens keep working.
 /// </summary>
-public sealed record BearerToken(IReadOnlyList<string> Scopes, IReadOnlyList<string> Roles, DateTimeOffset? ExpiresOn)
+public sealed record BearerToken(IReadOnlyList<string> Scopes, IReadOnlyList<string> Roles, DateTimeOffset? ExpiresOn, string? TenantId = null)
 {
     public bool IsAppOnly => Scopes.Count == 0 && Roles.Count > 0;
 
@@ -35,7 +35,8 @@ public sealed record BearerToken(IReadOnlyList<string> Scopes, IReadOnlyList<str
             var scopes = ((string?)(payload["scp"] as JsonValue))?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
             var roles = (payload["roles"] as JsonArray)?.OfType<JsonValue>().Select(r => (string?)r).OfType<string>().ToArray() ?? [];
             DateTimeOffset? exp = payload["exp"] is JsonValue e && e.TryGetValue<long>(out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
-            return new BearerToken(scopes, roles, exp);
+            var tid = payload["tid"] is JsonValue t && t.TryGetValue<string>(out var tenant) ? tenant : null;
+            return new BearerToken(scopes, roles, exp, tid);
         }
         catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException)
         {

@@ -16,6 +16,9 @@ public sealed class EmulatorHost : IAsyncDisposable
     public int Port { get; }
     public Uri BaseUri => new($"http://127.0.0.1:{Port}");
 
+    /// <summary>The identity platform's endpoints over https (EntraAuthority), when started with a certificate; else null.</summary>
+    public Uri? AuthorityUri { get; private set; }
+
     private EmulatorHost(WebApplication app, TenantDirectory tenants, int port)
     {
         App = app;
@@ -25,11 +28,18 @@ public sealed class EmulatorHost : IAsyncDisposable
     }
 
     /// <param name="configure">Extra endpoints (tests use it to stand in for an API), mapped before the fallback.</param>
-    public static async Task<EmulatorHost> StartAsync(EmulatorStore store, int port = 0, Action<WebApplication>? configure = null)
+    /// <param name="authorityCertificate">With it, the identity platform's endpoints are also served over https on a port of their own (<see cref="AuthorityUri"/>).</param>
+    public static async Task<EmulatorHost> StartAsync(EmulatorStore store, int port = 0, Action<WebApplication>? configure = null,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? authorityCertificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, port);
+            if (authorityCertificate is not null) k.Listen(IPAddress.Loopback, 0, o => o.UseHttps(authorityCertificate));
+        });
         builder.Services.AddSingleton(store);
         var tenants = new TenantDirectory(store);
 
@@ -39,14 +49,17 @@ public sealed class EmulatorHost : IAsyncDisposable
         GraphApi.Map(app);
         ExchangeAdminApi.Map(app);
         CloudShellTokenEndpoint.Map(app, store);
+        EntraAuthority.Map(app, tenants);
         configure?.Invoke(app);
         // Whatever no API claimed: answered in Graph's error shape.
         app.MapFallback(context => GraphErrors.WriteAsync(context, 404, "UnknownRoute",
             $"No emulated endpoint at '{context.Request.Method} {context.Request.Path}'."));
 
         await app.StartAsync();
-        var actual = new Uri(app.Urls.First()).Port;
-        return new EmulatorHost(app, tenants, actual);
+        var urls = app.Urls.Select(u => new Uri(u)).ToList();
+        var actual = urls.First(u => u.Scheme == "http").Port;
+        var https = urls.FirstOrDefault(u => u.Scheme == "https");
+        return new EmulatorHost(app, tenants, actual) { AuthorityUri = https is null ? null : new Uri($"https://127.0.0.1:{https.Port}") };
     }
 
     public async ValueTask DisposeAsync()

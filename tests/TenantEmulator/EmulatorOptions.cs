@@ -1,10 +1,10 @@
 namespace TenantEmulator;
 
-public sealed record EmulatorOptions(string TenantFile, int Port, string? PortFile, int? ParentPid)
+public sealed record EmulatorOptions(string TenantFile, int Port, string? PortFile, int? ParentPid, string? AuthorityCertFile = null, string? AuthorityPortFile = null)
 {
     public static EmulatorOptions Parse(string[] args)
     {
-        string? tenant = null, portFile = null;
+        string? tenant = null, portFile = null, authorityCertFile = null, authorityPortFile = null;
         int port = 0;
         int? parentPid = null;
         for (var i = 0; i < args.Length; i++)
@@ -16,11 +16,14 @@ public sealed record EmulatorOptions(string TenantFile, int Port, string? PortFi
                 case "--port": port = int.Parse(Next()); break;
                 case "--port-file": portFile = Next(); break;
                 case "--parent-pid": parentPid = int.Parse(Next()); break;
+                case "--authority-cert-file": authorityCertFile = Next(); break;
+                case "--authority-port-file": authorityPortFile = Next(); break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'");
             }
         }
         if (tenant is null) throw new ArgumentException("--tenant <file.json> is required");
-        return new EmulatorOptions(tenant, port, portFile, parentPid);
+        if ((authorityCertFile is null) != (authorityPortFile is null)) throw new ArgumentException("--authority-cert-file and --authority-port-file go together");
+        return new EmulatorOptions(tenant, port, portFile, parentPid, authorityCertFile, authorityPortFile);
     }
 }
 

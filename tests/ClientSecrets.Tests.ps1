@@ -266,6 +266,8 @@ Describe 'The values for the Dropzone AI UI' {
         $shown | Should -Match 'Directory \(tenant\) ID: [0-9a-f-]{36}'
         $shown | Should -Match 'Organization ID: contoso\.onmicrosoft\.com'
         $shown | Should -Match 'Client secret: none on the app'
+        # The values to paste end the formatted output, after NextSteps.
+        $shown.IndexOf('Dropzone AI UI') | Should -BeGreaterThan $shown.IndexOf('NextSteps')
     }
 }
 

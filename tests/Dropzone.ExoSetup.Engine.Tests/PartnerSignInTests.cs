@@ -101,6 +101,18 @@ namespace Dropzone.ExoSetup.Engine.Tests
             Assert.Equal(1, _prompts);
             Assert.Contains("AADSTS65001", e.ToString());
             Assert.IsType<AuthenticationRequiredException>(e);
+            Assert.Equal(Errors.ErrorIds.TenantConsentRequired, Errors.DropzoneErrors.TenantSignInFailed(Northwind, e).ErrorId);
+        }
+
+        [Fact]
+        public async Task A_tenant_the_authority_does_not_know_is_TenantNotFound()
+        {
+            var credential = Partner();
+            await credential.AuthenticateAsync(new TokenRequestContext(Scopes));
+
+            var e = await Assert.ThrowsAnyAsync<Exception>(() => credential.GetTokenAsync(new TokenRequestContext(Scopes, tenantId: Guid.NewGuid().ToString())).AsTask());
+
+            Assert.Equal(Errors.ErrorIds.TenantNotFound, Errors.DropzoneErrors.TenantSignInFailed("x", e).ErrorId);
         }
     }
 }

@@ -132,6 +132,19 @@ namespace Dropzone.ExoSetup.Engine.Tests
         }
 
         [Fact]
+        public void Device_code_may_get_other_tenants_tokens_silently_and_never_prompts_by_itself()
+        {
+            var options = CredentialFactory.DeviceCodeOptions(new SignInRequest { Method = SignInMethod.DeviceCode }, NullOperationLog.Instance);
+            var emulator = CredentialFactory.DeviceCodeOptions(new SignInRequest { Method = SignInMethod.DeviceCode, AuthorityHost = new Uri("https://127.0.0.1:44300") }, NullOperationLog.Instance);
+
+            Assert.Contains("*", options.AdditionallyAllowedTenants);
+            Assert.True(options.DisableAutomaticAuthentication);
+            Assert.False(options.DisableInstanceDiscovery);
+            Assert.Equal(new Uri("https://127.0.0.1:44300"), emulator.AuthorityHost);
+            Assert.True(emulator.DisableInstanceDiscovery);
+        }
+
+        [Fact]
         public async Task The_device_code_request_goes_to_the_Graph_Command_Line_Tools_client_with_those_scopes()
         {
             // The request the credential makes, caught before it leaves the process: no sign-in happens.
@@ -144,7 +157,10 @@ namespace Dropzone.ExoSetup.Engine.Tests
             var scopes = RequiredPermissions.SignInScopes(CloudEnvironment.Global.GraphEndpoint);
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await Assert.ThrowsAnyAsync<Exception>(async () => await credential.GetTokenAsync(new TokenRequestContext(scopes), timeout.Token));
+            // The module signs in with AuthenticateAsync (GraphConnector): GetToken never prompts by itself.
+            await Assert.ThrowsAsync<AuthenticationRequiredException>(async () => await credential.GetTokenAsync(new TokenRequestContext(scopes), timeout.Token));
+            Assert.DoesNotContain(transport.Requests, r => r.Uri.Contains("/oauth2/v2.0/devicecode"));
+            await Assert.ThrowsAnyAsync<Exception>(async () => await credential.AuthenticateAsync(new TokenRequestContext(scopes), timeout.Token));
 
             var deviceCode = transport.Requests.Single(r => r.Uri.Contains("/oauth2/v2.0/devicecode"));
             Assert.StartsWith("https://login.microsoftonline.com/contoso.onmicrosoft.com/", deviceCode.Uri);

@@ -34,6 +34,10 @@ namespace Dropzone.ExoSetup.Engine.Connection
 
         public static IReadOnlyList<CloudEnvironment> All { get; } = new[] { Global, USGov, USGovDoD, China };
 
+        /// <summary>The sign-in authority of one of Microsoft's clouds.</summary>
+        public static bool IsKnownAuthority(Uri authority) =>
+            All.Any(e => string.Equals(e.AuthorityHost.Host, authority?.Host, StringComparison.OrdinalIgnoreCase));
+
         public static CloudEnvironment FromName(string name)
         {
             if (string.IsNullOrEmpty(name)) return Global;

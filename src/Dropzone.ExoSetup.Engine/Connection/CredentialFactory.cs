@@ -82,9 +82,16 @@ namespace Dropzone.ExoSetup.Engine.Connection
         /// </summary>
         internal static DeviceCodeCredentialOptions DeviceCodeOptions(SignInRequest request, IOperationLog log)
         {
+            var authority = request.AuthorityHost ?? request.Environment.AuthorityHost;
             var options = new DeviceCodeCredentialOptions
             {
-                AuthorityHost = request.Environment.AuthorityHost,
+                AuthorityHost = authority,
+                // Instance discovery asks Microsoft's cloud about the authority: only for its own hosts.
+                DisableInstanceDiscovery = request.AuthorityHost != null && !CloudEnvironment.IsKnownAuthority(authority),
+                // One sign-in, then each customer tenant's token silently (MSAL's refresh token at that
+                // tenant's authority); a tenant whose silent token fails (AADSTS65001: the customer never
+                // consented) must fail, not prompt again and hand back the partner's own tenant's token.
+                DisableAutomaticAuthentication = true,
                 ClientId = string.IsNullOrEmpty(request.ClientId) ? RequiredPermissions.GraphCommandLineToolsClientId : request.ClientId,
                 DeviceCodeCallback = (code, cancellationToken) =>
                 {
@@ -94,6 +101,7 @@ namespace Dropzone.ExoSetup.Engine.Connection
                 },
             };
             if (!string.IsNullOrEmpty(request.TenantId)) options.TenantId = request.TenantId;
+            options.AdditionallyAllowedTenants.Add("*");
             return options;
         }
 

@@ -16,10 +16,10 @@ namespace Dropzone.ExoSetup.Engine.Connection
     {
         private readonly HttpClient _http;
 
-        internal GraphConnection(TokenCredential credential, Uri graphRoot, string[] scopes = null)
+        internal GraphConnection(TokenCredential credential, Uri graphRoot, string[] scopes = null, string tenantId = null)
         {
             GraphRoot = graphRoot;
-            TokenProvider = new GraphTokenProvider(credential, graphRoot, scopes);
+            TokenProvider = new GraphTokenProvider(credential, graphRoot, scopes, tenantId);
             var handlers = GraphClientFactory.CreateDefaultHandlers();
             // Last, so that it sees each attempt the retry handler makes.
             handlers.Add(new GraphRequestLogHandler());
@@ -35,6 +35,13 @@ namespace Dropzone.ExoSetup.Engine.Connection
 
         /// <summary>The claims of the token in use (never the token); null when it is not a JWT.</summary>
         public TokenClaims Claims => TokenProvider.LastClaims;
+
+        /// <summary>
+        /// A connection to another tenant's Graph for the same signed-in account (a partner's
+        /// customer through GDAP): the same credential, asked for that tenant's token.
+        /// </summary>
+        internal GraphConnection ForTenant(string tenantId) =>
+            new GraphConnection(TokenProvider.Credential, GraphRoot, TokenProvider.Scopes, tenantId);
 
         public void Dispose() => _http.Dispose();
     }

@@ -96,7 +96,61 @@ namespace Dropzone.ExoSetup.Engine.Connection
         {
             try
             {
+                // Device code never signs in by itself (DisableAutomaticAuthentication, so that a
+                // customer tenant's failing silent token cannot prompt again): this is the one sign-in.
+                if (connection.TokenProvider.Credential is DeviceCodeCredential deviceCode)
+                    await deviceCode.AuthenticateAsync(new Azure.Core.TokenRequestContext(connection.TokenProvider.Scopes), cancellationToken).ConfigureAwait(false);
                 await connection.TokenProvider.ReadClaimsAsync(cancellationToken).ConfigureAwait(false);
+                return connection;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// The partner's connection to a customer tenant (GUID or initial domain): that tenant's token
+        /// for the same account, silently, then its organization read to prove the token is for that
+        /// tenant. Consent the customer never gave (AADSTS65001), a tenant that does not exist
+        /// (AADSTS90002) and a token of another tenant are errors of that tenant alone.
+        /// </summary>
+        public static async Task<GraphConnection> ConnectTenantAsync(GraphConnection partner, string tenant, CancellationToken cancellationToken)
+        {
+            var connection = partner.ForTenant(tenant);
+            try
+            {
+                try
+                {
+                    await connection.TokenProvider.ReadClaimsAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is AuthenticationFailedException || e is CredentialUnavailableException)
+                {
+                    throw DropzoneErrors.TenantSignInFailed(tenant, e);
+                }
+                var organization = await connection.Gateway.GetOrganizationAsync(cancellationToken).ConfigureAwait(false);
+                var claims = connection.Claims;
+                var matches = Guid.TryParse(tenant, out var id)
+                    ? Guid.TryParse(organization.TenantId, out var actual) && actual == id
+                    : string.Equals(organization.InitialDomain, tenant, StringComparison.OrdinalIgnoreCase);
+                if (!matches || (claims?.TenantId != null && !string.Equals(claims.TenantId, organization.TenantId, StringComparison.OrdinalIgnoreCase)))
+                    throw DropzoneErrors.TenantTokenMismatch(tenant, claims?.TenantId ?? organization.TenantId);
+                connection.Context = new GraphContextInfo
+                {
+                    TenantId = organization.TenantId,
+                    TenantDisplayName = organization.DisplayName,
+                    InitialDomain = organization.InitialDomain,
+                    Account = claims?.Account ?? partner.Context?.Account,
+                    AppId = partner.Context?.AppId,
+                    Scopes = claims?.Permissions.ToArray(),
+                    TokenExpiresOn = claims?.ExpiresOn,
+                    AuthType = partner.Context?.AuthType ?? SignInMethod.DeviceCode,
+                    Environment = partner.Context?.Environment,
+                    GraphEndpoint = partner.GraphRoot,
+                    ExchangeEnvironmentName = partner.Context?.ExchangeEnvironmentName,
+                    ConnectedAt = DateTimeOffset.UtcNow,
+                };
                 return connection;
             }
             catch

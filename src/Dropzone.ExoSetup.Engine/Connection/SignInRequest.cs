@@ -31,6 +31,9 @@ namespace Dropzone.ExoSetup.Engine.Connection
         /// <summary>Overrides the environment's Graph root (tests and the demo use the emulator).</summary>
         public Uri GraphEndpoint { get; set; }
 
+        /// <summary>Overrides the environment's sign-in authority for device code (https only; tests use the emulator's).</summary>
+        public Uri AuthorityHost { get; set; }
+
         /// <summary>True when a person can read a device code and act on it.</summary>
         public bool Interactive { get; set; }
 

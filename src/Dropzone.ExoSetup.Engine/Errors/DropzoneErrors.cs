@@ -154,6 +154,38 @@ namespace Dropzone.ExoSetup.Engine.Errors
                 "Find out who else is changing the app (an admin in the portal, a script, another run of this module; Entra ID > Audit logs), wait until they are done, then run the command again: it keeps what they added.",
                 appId);
 
+        // Many tenants (a partner's customers)
+
+        public static DropzoneException TenantSignInFailed(string tenant, Exception e)
+        {
+            var text = e.ToString();
+            if (text.IndexOf("AADSTS65001", StringComparison.Ordinal) >= 0)
+                return new DropzoneException(ErrorIds.TenantConsentRequired, ErrorKind.PermissionDenied,
+                    $"Tenant {tenant} has not consented to the app the module signs in with (AADSTS65001), so no token for it can be had silently; nothing was read or written there.",
+                    "An administrator of that tenant grants admin consent to Microsoft Graph Command Line Tools (or to the -ClientId app) once; GDAP does not consent inline with sign-in. Then run the same command again: it retries only what is missing.",
+                    tenant, innerException: e);
+            if (text.IndexOf("AADSTS90002", StringComparison.Ordinal) >= 0)
+                return new DropzoneException(ErrorIds.TenantNotFound, ErrorKind.NotFound,
+                    $"Tenant {tenant} was not found (AADSTS90002); nothing was read or written there.",
+                    "Check the row's TenantId: the customer's tenant id (GUID) or its initial *.onmicrosoft.com domain.", tenant, innerException: e);
+            return new DropzoneException(ErrorIds.TenantSignInFailed, ErrorKind.AuthenticationError,
+                $"No token for tenant {tenant} could be had for the signed-in account: {FirstLine(e.Message)}",
+                "Check that the account has a GDAP relationship (or is a member) with that tenant, with the roles the set-up needs; for many tenants sign in with Connect-DropzoneGraph -UseDeviceCode.",
+                tenant, innerException: e);
+        }
+
+        public static DropzoneException TenantTokenMismatch(string tenant, string actual) =>
+            new DropzoneException(ErrorIds.TenantTokenMismatch, ErrorKind.AuthenticationError,
+                $"The token the sign-in gave for tenant {tenant} is for tenant {actual ?? "(unknown)"}; nothing was read or written there.",
+                "Sign in with Connect-DropzoneGraph -UseDeviceCode (a token given with -AccessToken is for one tenant only), then run the command again.", tenant);
+
+        public static DropzoneException InvalidTenantRow(string tenant, string why) =>
+            new DropzoneException(ErrorIds.InvalidTenantRow, ErrorKind.InvalidArgument,
+                $"The row of tenant {(string.IsNullOrEmpty(tenant) ? "(no TenantId)" : tenant)} cannot be used: {why}. Nothing was read or written there.",
+                "Each row needs TenantId (GUID or initial domain), CertificatePath and ExpectedThumbprint; ApplicationId (a GUID) and DisplayName are optional.", tenant);
+
+        private static string FirstLine(string text) => (text ?? string.Empty).Split('\n')[0].Trim();
+
         // Client secrets
 
         public static DropzoneException ClientSecretNotFound(ApplicationState state, IReadOnlyCollection<Guid> keyIds) =>

@@ -43,5 +43,10 @@ namespace Dropzone.ExoSetup.Engine.Errors
         public const string ConcurrentUpdate = "ConcurrentUpdate";
         public const string ClientSecretNotFound = "ClientSecretNotFound";
         public const string ClientSecretLifetimeExceedsPolicy = "ClientSecretLifetimeExceedsPolicy";
+        public const string TenantConsentRequired = "TenantConsentRequired";
+        public const string TenantNotFound = "TenantNotFound";
+        public const string TenantSignInFailed = "TenantSignInFailed";
+        public const string TenantTokenMismatch = "TenantTokenMismatch";
+        public const string InvalidTenantRow = "InvalidTenantRow";
     }
 }

@@ -17,16 +17,23 @@ namespace Dropzone.ExoSetup.Engine.Graph
         private readonly Uri _graphRoot;
         private readonly string[] _scopes;
 
+        private readonly string _tenantId;
+
         // scopes: what to ask for; null: the resource's .default (whatever was consented).
-        public GraphTokenProvider(TokenCredential credential, Uri graphRoot, string[] scopes = null)
+        // tenantId: the tenant to ask the token of (a customer's, for a partner); null: the credential's own.
+        public GraphTokenProvider(TokenCredential credential, Uri graphRoot, string[] scopes = null, string tenantId = null)
         {
             _credential = credential;
             _graphRoot = graphRoot;
+            _tenantId = tenantId;
             _scopes = scopes ?? new[] { graphRoot.GetLeftPart(UriPartial.Authority) + "/.default" };
             AllowedHostsValidator = new AllowedHostsValidator(new[] { graphRoot.Authority });
         }
 
         public AllowedHostsValidator AllowedHostsValidator { get; }
+
+        internal TokenCredential Credential => _credential;
+        internal string[] Scopes => _scopes;
 
         /// <summary>The claims of the last token handed out (never the token).</summary>
         public Connection.TokenClaims LastClaims { get; private set; }
@@ -49,7 +56,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
 
         private async Task<string> NextTokenAsync(CancellationToken cancellationToken)
         {
-            var token = await _credential.GetTokenAsync(new TokenRequestContext(_scopes), cancellationToken).ConfigureAwait(false);
+            var token = await _credential.GetTokenAsync(new TokenRequestContext(_scopes, tenantId: _tenantId), cancellationToken).ConfigureAwait(false);
             LastClaims = Connection.TokenClaims.TryParse(token.Token) ?? LastClaims;
             return token.Token;
         }

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using Dropzone.ExoSetup.Engine.Connection;
+using Dropzone.ExoSetup.Engine.Errors;
 
 namespace Dropzone.ExoSetup.Cmdlets
 {
@@ -75,6 +76,11 @@ namespace Dropzone.ExoSetup.Cmdlets
         [ValidateNotNull]
         public Uri GraphEndpoint { get; set; }
 
+        /// <summary>Device code only: the sign-in authority in place of the -Environment's (https; a private cloud, or the test emulator).</summary>
+        [Parameter(ParameterSetName = DeviceCodeSet)]
+        [ValidateNotNull]
+        public Uri AuthorityHost { get; set; }
+
         protected override bool FailuresAreTerminating => true;
 
         protected override void ProcessRecordCore()
@@ -91,10 +97,13 @@ namespace Dropzone.ExoSetup.Cmdlets
                 AccessToken = AccessToken,
                 Environment = CloudEnvironment.FromName(Environment.ToString()),
                 GraphEndpoint = GraphEndpoint,
+                AuthorityHost = AuthorityHost,
                 Interactive = IsInteractive(),
             };
             // In Azure Cloud Shell, ACC_TID and ACC_CLOUD stand in for -TenantId and -Environment.
             CloudShell.ApplyDefaults(request, MyInvocation.BoundParameters.ContainsKey(nameof(Environment)));
+            if (AuthorityHost != null && (!AuthorityHost.IsAbsoluteUri || AuthorityHost.Scheme != Uri.UriSchemeHttps))
+                throw DropzoneErrors.InvalidSignInParameters($"-AuthorityHost must be an https address: '{AuthorityHost}'.");
             var connection = Run(cancel => GraphConnector.ConnectAsync(request, cancel));
             // Only a proven connection replaces the session's: a failure above leaves it as it was.
             GraphSessions.Set(connection);

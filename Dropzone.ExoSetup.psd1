@@ -28,6 +28,7 @@
         'New-DropzoneExoServicePrincipal'
         'New-DropzoneExoRoleAssignment'
         'Install-DropzoneExoIntegration'
+        'Install-DropzoneExoTenantIntegration'
         'Test-DropzoneExoIntegration'
         'Uninstall-DropzoneExoIntegration'
     )

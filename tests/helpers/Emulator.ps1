@@ -10,18 +10,27 @@ function Start-TestEmulator {
     <#
     .SYNOPSIS
     Starts a tenant emulator process on 127.0.0.1 with the given tenant and returns a handle
-    (BaseUri, Port, Process). It exits by itself when this pwsh process ends.
+    (BaseUri, Port, Process). It exits by itself when this pwsh process ends. With -Authority it also
+    serves the identity platform's endpoints over https (AuthorityUri) with a certificate of its own
+    (AuthorityCertificateFile: PEM, for a child process's SSL_CERT_FILE).
     #>
     param(
         [string] $Tenant = 'default',
-        [int] $TimeoutSeconds = 15
+        [int] $TimeoutSeconds = 15,
+        [switch] $Authority
     )
     $tenantFile = Get-TestTenantFile $Tenant
     $dll = Join-Path $script:RepoRoot 'out/tools/TenantEmulator/TenantEmulator.dll'
     if (-not (Test-Path -LiteralPath $dll)) { throw "The emulator is not built ($dll): run ./build.ps1 Build first." }
     $portFile = Join-Path ([IO.Path]::GetTempPath()) ("dz-emulator-{0}.port" -f [guid]::NewGuid())
 
-    $started = Start-DotnetProcess -Arguments @($dll, '--tenant', $tenantFile, '--port-file', $portFile, '--parent-pid', $PID)
+    $arguments = @($dll, '--tenant', $tenantFile, '--port-file', $portFile, '--parent-pid', $PID)
+    if ($Authority) {
+        $certFile = Join-Path ([IO.Path]::GetTempPath()) ("dz-authority-{0}.pem" -f [guid]::NewGuid())
+        $authorityPortFile = "$certFile.port"
+        $arguments += '--authority-cert-file', $certFile, '--authority-port-file', $authorityPortFile
+    }
+    $started = Start-DotnetProcess -Arguments $arguments
     $process = $started.Process
     $stderr = $started.StandardError
 
@@ -42,6 +51,14 @@ function Start-TestEmulator {
         Port       = $port
         Process    = $process
         TenantFile = $tenantFile
+        AuthorityUri = $null
+        AuthorityCertificateFile = $null
+    }
+    if ($Authority) {
+        # Written before the main port file.
+        $emulator.AuthorityUri = 'https://127.0.0.1:{0}' -f [int](Get-Content -LiteralPath $authorityPortFile -Raw)
+        $emulator.AuthorityCertificateFile = $certFile
+        Remove-Item -LiteralPath $authorityPortFile -ErrorAction SilentlyContinue
     }
     $script:Emulators.Add($emulator)
     $emulator
@@ -53,6 +70,7 @@ function Stop-TestEmulator {
     process {
         $targets = if ($Emulator) { @($Emulator) } else { @($script:Emulators) }
         foreach ($e in $targets) {
+            if ($e.AuthorityCertificateFile) { Remove-Item -LiteralPath $e.AuthorityCertificateFile -ErrorAction SilentlyContinue }
             if (-not $e.Process.HasExited) {
                 $e.Process.Kill($true)
                 $null = $e.Process.WaitForExit(5000)

@@ -37,12 +37,14 @@ function Invoke-FreshPwsh {
     param(
         [Parameter(Mandatory)][string] $Script,
         [string[]] $Arguments = @(),
-        [int] $TimeoutSeconds = 120
+        [int] $TimeoutSeconds = 120,
+        # Variables set for the child alone (SSL_CERT_FILE for the emulator's authority, say).
+        [hashtable] $Environment = @{}
     )
     $file = Join-Path ([IO.Path]::GetTempPath()) ("dz-fresh-{0}.ps1" -f [guid]::NewGuid())
     Set-Content -LiteralPath $file -Value $Script
     try {
-        $started = Start-DotnetProcess -Arguments (@('pwsh', '-NoProfile', '-NonInteractive', '-File', $file, $script:RepoRoot) + $Arguments)
+        $started = Start-DotnetProcess -Arguments (@('pwsh', '-NoProfile', '-NonInteractive', '-File', $file, $script:RepoRoot) + $Arguments) -Environment $Environment
         $process, $stdout, $stderr = $started.Process, $started.StandardOutput, $started.StandardError
         if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
             $process.Kill($true)

@@ -48,7 +48,9 @@ function Enter-DropzoneTestSession {
         # Connect the fake ExchangeOnlineManagement to the emulator (Connect-TestExchange).
         [switch] $Exchange,
         # Names of session properties to define as script variables of the caller.
-        [string[]] $Variable = @()
+        [string[]] $Variable = @(),
+        # The emulator also serves the identity platform's endpoints over https (Start-TestEmulator -Authority).
+        [switch] $Authority
     )
     # Checked before anything starts: a misspelt name would otherwise surface as a $null in a test.
     $unknown = @($Variable | Where-Object { $_ -notin $script:SessionProperties })
@@ -74,7 +76,7 @@ function Enter-DropzoneTestSession {
     $record = [pscustomobject]@{ Session = $session; Graph = [bool]$Graph; Exchange = [bool]$Exchange; PSModulePath = $env:PSModulePath }
     $script:Sessions.Add($record)
     try {
-        $session.Emulator = Start-TestEmulator -Tenant $tenantFile
+        $session.Emulator = Start-TestEmulator -Tenant $tenantFile -Authority:$Authority
         $session.BaseUri = $session.Emulator.BaseUri
         $session.Organization = Get-TestOrganization -Emulator $session.Emulator
         # Named after the calling script (dz-integration-1a2b3c4d), so a folder left by a killed run says whose it is.

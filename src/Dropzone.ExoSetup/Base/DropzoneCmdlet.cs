@@ -116,7 +116,7 @@ namespace Dropzone.ExoSetup
         internal List<PlannedChange> Approve(IEnumerable<PlannedChange> changes)
         {
             var planned = changes.ToList();
-            var claims = GraphSessions.Current?.Claims;
+            var claims = ApprovalClaims;
             var missing = RequiredPermissions.Missing(claims, planned.Select(c => c.Kind));
             if (missing.Count > 0)
             {
@@ -133,6 +133,9 @@ namespace Dropzone.ExoSetup
             }
             return approved;
         }
+
+        /// <summary>The token whose permissions the planned Graph writes are checked against: the session's.</summary>
+        internal virtual Engine.Connection.TokenClaims ApprovalClaims => GraphSessions.Current?.Claims;
 
         internal bool IsWhatIf() =>
             MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)

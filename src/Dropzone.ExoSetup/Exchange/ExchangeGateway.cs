@@ -69,6 +69,23 @@ try {
             return connection;
         }
 
+        /// <summary>
+        /// Connect-ExchangeOnline -DelegatedOrganization: a partner's session to one customer's
+        /// Exchange Online (connect-to-exchange-online-powershell.md); -UserPrincipalName outside
+        /// Azure Cloud Shell, which has no such parameter.
+        /// </summary>
+        public void ConnectDelegated(string organization, string userPrincipalName, string exchangeEnvironmentName)
+        {
+            var parameters = new Dictionary<string, object> { ["DelegatedOrganization"] = organization, ["ShowBanner"] = false };
+            if (!Engine.Connection.ExchangeSignIn.InCloudShell && !string.IsNullOrEmpty(userPrincipalName)) parameters["UserPrincipalName"] = userPrincipalName;
+            if (!string.IsNullOrEmpty(exchangeEnvironmentName) && exchangeEnvironmentName != "O365Default") parameters["ExchangeEnvironmentName"] = exchangeEnvironmentName;
+            Invoke("Connect-ExchangeOnline", parameters);
+        }
+
+        /// <summary>Disconnect-ExchangeOnline: sessions are limited per account ("could use up all the sessions available").</summary>
+        public void Disconnect() =>
+            Invoke("Disconnect-ExchangeOnline", new Dictionary<string, object> { ["Confirm"] = false, ["WhatIf"] = false });
+
         public IReadOnlyList<ExchangeServicePrincipal> GetServicePrincipals(string identity) =>
             Invoke("Get-ServicePrincipal", identity == null ? new Dictionary<string, object>() : new Dictionary<string, object> { ["Identity"] = identity })
                 .Select(ToServicePrincipal).ToList();
@@ -102,7 +119,7 @@ try {
 
         private List<PSObject> Invoke(string command, Dictionary<string, object> parameters)
         {
-            var name = command == "Get-ConnectionInformation" ? command : Name(command);
+            var name = command == "Get-ConnectionInformation" || command.EndsWith("-ExchangeOnline", StringComparison.Ordinal) ? command : Name(command);
             _cmdlet.WriteVerbose($"Exchange {name} {string.Join(" ", parameters.Select(p => $"-{p.Key} {p.Value}"))}");
             var result = _cmdlet.InvokeCommand.InvokeScript(true, Runner, null, name, new Hashtable(parameters));
             var output = result.Count > 0 ? Flatten(result[0]) : new List<object>();

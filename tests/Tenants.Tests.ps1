@@ -58,7 +58,7 @@ BeforeAll {
 Import-Module (Join-Path `$args[0] 'tests/TestHelpers.psm1')
 Import-Module (Get-TestModulePath)
 `$emulator = [pscustomobject]@{ BaseUri = '$($Emulator.BaseUri)' }
-`$null = Import-FakeExchangeModule -Emulator `$emulator
+`$null = Import-FakeExchangeModule -Emulator `$emulator -LatencyMilliseconds 40
 `$null = Connect-DropzoneGraph -UseDeviceCode -AuthorityHost '$($Emulator.AuthorityUri)' -GraphEndpoint '$($Emulator.BaseUri)' -WarningAction SilentlyContinue
 `$results = @(Import-Csv -LiteralPath '$Csv' | Install-DropzoneExoTenantIntegration -TimeoutSeconds 20 -ReportPath '$ReportPath' -Confirm:`$false -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -InformationVariable info -InformationAction SilentlyContinue $Extra)
 @{ results = @(`$results | Select-Object TenantId, DirectoryTenantId, @{ n = 'Status'; e = { [string]`$_.Status } }, ErrorId, OrganizationId); summary = "`$info"; sessions = @(Get-ConnectionInformation).Count } | ConvertTo-Json -Depth 5 -Compress
@@ -116,6 +116,26 @@ Describe 'Install-DropzoneExoTenantIntegration over 50 tenants with one sign-in'
         $json = Get-Content -LiteralPath $report -Raw | ConvertFrom-Json
         $json.Count | Should -Be $TenantCount
         ($json | Where-Object { $_.tenantId -eq $Tenants[$Faulty.Consent - 1].Domain }).errorId | Should -Be 'TenantConsentRequired'
+        # Graph work of the next tenants ran ahead: each healthy tenant's first Graph request came
+        # before the previous tenant's last Exchange call (Exchange itself goes one tenant at a time).
+        $healthy = @($Tenants | Where-Object { $_.Index -notin $Faulty.Values })
+        $times = @{}
+        foreach ($t in $healthy) {
+            $log = @((Invoke-EmulatorControl -Emulator $Emulator -Path "requests?tenant=$($t.TenantId)").value)
+            $times[$t.Index] = [pscustomobject]@{
+                FirstGraph   = @($log | Where-Object path -Like '/v1.0/*' | ForEach-Object { [datetime]$_.time } | Sort-Object)[0]
+                LastExchange = @($log | Where-Object path -Like '/adminapi/*' | ForEach-Object { [datetime]$_.time } | Sort-Object)[-1]
+                FirstExchange = @($log | Where-Object path -Like '/adminapi/*' | ForEach-Object { [datetime]$_.time } | Sort-Object)[0]
+            }
+        }
+        $ahead = 0
+        for ($n = 1; $n -lt $healthy.Count; $n++) {
+            $previous, $next = $times[$healthy[$n - 1].Index], $times[$healthy[$n].Index]
+            if ($next.FirstGraph -lt $previous.LastExchange) { $ahead++ }
+            # Exchange calls never overlap between tenants.
+            $next.FirstExchange | Should -BeGreaterThan $previous.LastExchange
+        }
+        $ahead | Should -Be ($healthy.Count - 1)
         # The faulty tenants that were never reached saw no write.
         foreach ($i in $Faulty.Consent, $Faulty.Thumbprint) { Get-TenantWrites $Tenants[$i - 1].TenantId | Should -BeNullOrEmpty }
     }

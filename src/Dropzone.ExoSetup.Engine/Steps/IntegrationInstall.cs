@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using Dropzone.ExoSetup.Engine.Certificates;
 using Dropzone.ExoSetup.Engine.Connection;
 using Dropzone.ExoSetup.Engine.Errors;
@@ -26,6 +28,9 @@ namespace Dropzone.ExoSetup.Engine.Steps
 
         /// <summary>The Graph account, to say how to connect to Exchange Online.</summary>
         public string Account { get; set; }
+
+        /// <summary>Step 1's read, already started (<see cref="IntegrationInstall.ReadAsync"/>); null: read when the run starts.</summary>
+        public System.Threading.Tasks.Task<GraphSetupPlan> PlanRead { get; set; }
     }
 
     /// <summary>
@@ -56,8 +61,9 @@ namespace Dropzone.ExoSetup.Engine.Steps
 
             // 1. Read Entra ID and plan its steps.
             steps.Starting(SetupStep.Certificate, "Reading the tenant");
-            var appId = request.ApplicationId ?? host.Run(cancel => graph.ResolveApplicationAsync(request.DisplayName, cancel));
-            var plan = host.Run(cancel => GraphSetupPlan.CreateAsync(graph, appId, certificate, request.CertificateDisplayName, false, request.RemoveExpiredCertificate, cancel));
+            var plan = request.PlanRead != null
+                ? host.Run(cancel => request.PlanRead)
+                : host.Run(cancel => ReadAsync(graph, request, cancel));
             var state = plan.State;
             var report = new IntegrationReport
             {
@@ -95,6 +101,16 @@ namespace Dropzone.ExoSetup.Engine.Steps
                         ? $"{ExchangeSignIn.Hint(request.Account)}, then {Rerun} to finish the Exchange steps."
                         : $"Some changes were declined: {Rerun} and accept them.";
             return report;
+        }
+
+        /// <summary>
+        /// Step 1's read and plan alone (the app by id or name, then one read of what the steps
+        /// need): what a many-tenant run starts ahead for the next tenants while Exchange works.
+        /// </summary>
+        public static async Task<GraphSetupPlan> ReadAsync(GraphGateway graph, InstallRequest request, CancellationToken cancellationToken)
+        {
+            var appId = request.ApplicationId ?? await graph.ResolveApplicationAsync(request.DisplayName, cancellationToken).ConfigureAwait(false);
+            return await GraphSetupPlan.CreateAsync(graph, appId, request.Certificate, request.CertificateDisplayName, false, request.RemoveExpiredCertificate, cancellationToken).ConfigureAwait(false);
         }
 
         private static string Halves(DropzoneException entra, DropzoneException exchange) =>

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
+using System.Threading.Tasks;
 using Dropzone.ExoSetup.Engine.Certificates;
 using Dropzone.ExoSetup.Engine.Connection;
 using Dropzone.ExoSetup.Engine.Errors;
@@ -117,31 +118,83 @@ namespace Dropzone.ExoSetup.Cmdlets
                 return;
             }
             var exchange = new ExchangeGateway(this);
-            for (var i = 0; i < _rows.Count; i++)
+            // Graph work of the next tenants (sign-in to the tenant, the read and plan of step 1) runs
+            // ahead, at most ReadAhead tenants in flight, while Exchange works here on the pipeline
+            // thread for the tenant at hand. Writes stay in order: a tenant's are made when it is at hand.
+            var ahead = new Task<(GraphConnection Graph, Engine.Planning.GraphSetupPlan Plan)>[_rows.Count];
+            try
             {
-                var row = _rows[i];
-                WriteProgress(new ProgressRecord(ProgressActivityId, "Installing the Dropzone AI integration in many tenants", $"Tenant {i + 1} of {_rows.Count}: {row.Tenant}")
+                for (var i = 0; i < _rows.Count; i++)
                 {
-                    PercentComplete = 100 * i / Math.Max(1, _rows.Count),
-                });
-                Report(InstallOne(partner, exchange, row));
+                    for (var k = i; k < Math.Min(_rows.Count, i + ReadAhead); k++)
+                        if (ahead[k] == null) ahead[k] = StartAhead(partner, _rows[k]);
+                    var row = _rows[i];
+                    WriteProgress(new ProgressRecord(ProgressActivityId, "Installing the Dropzone AI integration in many tenants", $"Tenant {i + 1} of {_rows.Count}: {row.Tenant}")
+                    {
+                        PercentComplete = 100 * i / Math.Max(1, _rows.Count),
+                    });
+                    Report(InstallOne(ahead[i], exchange, row));
+                    ahead[i] = null;
+                }
+            }
+            finally
+            {
+                // Stopped half-way: close what ran ahead for tenants never reached.
+                foreach (var task in ahead.Where(t => t != null))
+                    task.ContinueWith(t => { if (t.Status == TaskStatus.RanToCompletion) t.Result.Graph.Dispose(); }, TaskScheduler.Default);
             }
             WriteProgress(new ProgressRecord(ProgressActivityId, "Installing the Dropzone AI integration in many tenants", "Done") { RecordType = ProgressRecordType.Completed });
             Finish();
         }
 
-        private TenantIntegrationResult InstallOne(GraphConnection partner, ExchangeGateway exchange, (string Tenant, VendorCertificate Certificate, Guid? AppId, string DisplayName) row)
+        /// <summary>Tenants whose Graph sign-in and first read may run ahead of the one at hand (itself included).</summary>
+        internal const int ReadAhead = 4;
+
+        private Task<(GraphConnection Graph, Engine.Planning.GraphSetupPlan Plan)> StartAhead(GraphConnection partner,
+            (string Tenant, VendorCertificate Certificate, Guid? AppId, string DisplayName) row)
+        {
+            var cancel = StopToken;
+            return Task.Run(async () =>
+            {
+                var graph = await GraphConnector.ConnectTenantAsync(partner, row.Tenant, cancel).ConfigureAwait(false);
+                try
+                {
+                    var plan = await IntegrationInstall.ReadAsync(graph.Gateway, Request(row, graph), cancel).ConfigureAwait(false);
+                    return (graph, plan);
+                }
+                catch
+                {
+                    graph.Dispose();
+                    throw;
+                }
+            });
+        }
+
+        private InstallRequest Request((string Tenant, VendorCertificate Certificate, Guid? AppId, string DisplayName) row, GraphConnection graph) => new InstallRequest
+        {
+            ApplicationId = row.AppId,
+            DisplayName = row.DisplayName,
+            Certificate = row.Certificate,
+            CertificateDisplayName = CertificateDisplayName,
+            Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+            TenantId = graph.Context.TenantId,
+            Account = graph.Context.Account,
+        };
+
+        private TenantIntegrationResult InstallOne(Task<(GraphConnection Graph, Engine.Planning.GraphSetupPlan Plan)> ahead, ExchangeGateway exchange,
+            (string Tenant, VendorCertificate Certificate, Guid? AppId, string DisplayName) row)
         {
             GraphConnection tenantGraph = null;
             var connected = false;
             try
             {
-                tenantGraph = Run(cancel => GraphConnector.ConnectTenantAsync(partner, row.Tenant, cancel));
+                var ready = Run(cancel => ahead);
+                tenantGraph = ready.Graph;
                 _tenantClaims = tenantGraph.Claims;
                 WriteVerbose($"Tenant {row.Tenant}: Graph connected to {tenantGraph.Context.TenantId} ({tenantGraph.Context.TenantDisplayName}).");
                 try
                 {
-                    exchange.ConnectDelegated(tenantGraph.Context.InitialDomain ?? row.Tenant, partner.Context?.Account, partner.Context?.ExchangeEnvironmentName);
+                    exchange.ConnectDelegated(tenantGraph.Context.InitialDomain ?? row.Tenant, tenantGraph.Context.Account, tenantGraph.Context.ExchangeEnvironmentName);
                     connected = true;
                     exchange.RequireConnection();
                 }
@@ -149,21 +202,18 @@ namespace Dropzone.ExoSetup.Cmdlets
                 {
                     throw DropzoneErrors.ExchangeCommandFailed(e);
                 }
-                var report = IntegrationInstall.Run(StepHost, tenantGraph.Gateway, exchange, new InstallRequest
-                {
-                    ApplicationId = row.AppId,
-                    DisplayName = row.DisplayName,
-                    Certificate = row.Certificate,
-                    CertificateDisplayName = CertificateDisplayName,
-                    Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                    TenantId = tenantGraph.Context.TenantId,
-                    Account = tenantGraph.Context.Account,
-                });
+                var request = Request(row, tenantGraph);
+                request.PlanRead = Task.FromResult(ready.Plan);
+                var report = IntegrationInstall.Run(StepHost, tenantGraph.Gateway, exchange, request);
                 return TenantIntegrationResult.From(row.Tenant, report, WhatIfRequested);
             }
             catch (DropzoneException e)
             {
                 return TenantIntegrationResult.Failed(row.Tenant, e);
+            }
+            catch (Exception e) when (!(e is PipelineStoppedException) && !(e is OperationCanceledException) && !(e is RuntimeException))
+            {
+                return TenantIntegrationResult.Failed(row.Tenant, ErrorTranslator.Translate(e, Engine.Graph.GraphOperations.Unknown));
             }
             finally
             {

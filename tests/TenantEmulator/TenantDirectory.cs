@@ -77,9 +77,16 @@ public sealed class TenantDirectory
     public static EmulatorStore Of(HttpContext context) =>
         context.Items[StoreKey] as EmulatorStore ?? throw new InvalidOperationException("No tenant was chosen for this request.");
 
-    private static string? TenantIdOf(EmulatorStore store)
+    public static string? TenantIdOf(EmulatorStore store)
     {
         lock (store.Gate) return (string?)store.State["tenantId"];
+    }
+
+    /// <summary>The tenant's initial *.onmicrosoft.com domain, or null.</summary>
+    public static string? InitialDomainOf(EmulatorStore store)
+    {
+        lock (store.Gate)
+            return (string?)store.Collection("domains").OfType<JsonObject>().FirstOrDefault(d => d["isInitial"]?.GetValue<bool>() == true)?["id"];
     }
 
     private static List<string> Names(EmulatorStore store)

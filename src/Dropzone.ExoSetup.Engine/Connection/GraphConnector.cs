@@ -136,21 +136,7 @@ namespace Dropzone.ExoSetup.Engine.Connection
                     : string.Equals(organization.InitialDomain, tenant, StringComparison.OrdinalIgnoreCase);
                 if (!matches || (claims?.TenantId != null && !string.Equals(claims.TenantId, organization.TenantId, StringComparison.OrdinalIgnoreCase)))
                     throw DropzoneErrors.TenantTokenMismatch(tenant, claims?.TenantId ?? organization.TenantId);
-                connection.Context = new GraphContextInfo
-                {
-                    TenantId = organization.TenantId,
-                    TenantDisplayName = organization.DisplayName,
-                    InitialDomain = organization.InitialDomain,
-                    Account = claims?.Account ?? partner.Context?.Account,
-                    AppId = partner.Context?.AppId,
-                    Scopes = claims?.Permissions.ToArray(),
-                    TokenExpiresOn = claims?.ExpiresOn,
-                    AuthType = partner.Context?.AuthType ?? SignInMethod.DeviceCode,
-                    Environment = partner.Context?.Environment,
-                    GraphEndpoint = partner.GraphRoot,
-                    ExchangeEnvironmentName = partner.Context?.ExchangeEnvironmentName,
-                    ConnectedAt = DateTimeOffset.UtcNow,
-                };
+                connection.Context = (partner.Context ?? new GraphContextInfo { AuthType = SignInMethod.DeviceCode, GraphEndpoint = partner.GraphRoot }).InTenant(organization, claims);
                 return connection;
             }
             catch

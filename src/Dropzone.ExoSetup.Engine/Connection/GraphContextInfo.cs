@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace Dropzone.ExoSetup.Engine.Connection
 {
@@ -20,5 +21,19 @@ namespace Dropzone.ExoSetup.Engine.Connection
         public Uri GraphEndpoint { get; set; }
         public string ExchangeEnvironmentName { get; set; }
         public DateTimeOffset ConnectedAt { get; set; }
+
+        /// <summary>The same sign-in (account, app, cloud, endpoint) in another tenant: a partner's customer.</summary>
+        internal GraphContextInfo InTenant(Graph.OrganizationInfo organization, TokenClaims claims)
+        {
+            var context = (GraphContextInfo)MemberwiseClone();
+            context.TenantId = organization.TenantId;
+            context.TenantDisplayName = organization.DisplayName;
+            context.InitialDomain = organization.InitialDomain;
+            context.Account = claims?.Account ?? Account;
+            context.Scopes = claims?.Permissions.ToArray() ?? Scopes;
+            context.TokenExpiresOn = claims?.ExpiresOn;
+            context.ConnectedAt = DateTimeOffset.UtcNow;
+            return context;
+        }
     }
 }

@@ -21,8 +21,9 @@ namespace Dropzone.ExoSetup.Engine.Graph
         public GraphOperation Operation { get; }
 
         /// <summary>
-        /// May be sent again after a dropped connection (every read, and every write whose resend
-        /// answers "already so"); false for a write that would make a second object (addPassword).
+        /// May be sent again after a dropped connection or a 503/504 (every read, and every write whose
+        /// resend answers "already so"); false for a write that would make a second object
+        /// (addPassword): the gateway then resends it only after a 429, when Graph made nothing.
         /// </summary>
         public bool Resendable { get; set; } = true;
 

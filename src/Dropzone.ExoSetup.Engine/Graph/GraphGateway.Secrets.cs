@@ -8,7 +8,6 @@ using System.Threading.Tasks;
 using Dropzone.ExoSetup.Engine.Errors;
 using Dropzone.ExoSetup.Engine.Model;
 using Microsoft.Graph.Models;
-using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 
 namespace Dropzone.ExoSetup.Engine.Graph
 {
@@ -46,7 +45,6 @@ namespace Dropzone.ExoSetup.Engine.Graph
                 {
                     PasswordCredential = new PasswordCredential { DisplayName = displayName, StartDateTime = start, EndDateTime = end },
                 });
-            request.AddRequestOptions(new[] { new RetryHandlerOption { ShouldRetry = (delay, attempt, response) => (int)response.StatusCode == 429 } });
             var call = new GraphCall("add-secret", request, GraphOperations.AddClientSecret) { Resendable = false };
             GraphReply reply;
             try

@@ -98,12 +98,17 @@ namespace Dropzone.ExoSetup.Engine.Graph
             // The adapter signs the request (our token provider); the HTTP pipeline retries
             // throttled answers and logs each attempt.
             call.Rewind();
+            // A call that must not be sent twice: the SDK's retry handler resends a 429 only (Graph made nothing then).
+            if (!call.Resendable) call.Request.AddRequestOptions(new[] { OnlyThrottledResent });
             using (var request = await _client.RequestAdapter.ConvertToNativeRequestAsync<HttpRequestMessage>(call.Request, cancellationToken).ConfigureAwait(false))
             using (var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false))
             {
                 return await GraphReply.FromAsync(response).ConfigureAwait(false);
             }
         }
+
+        private static readonly Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options.RetryHandlerOption OnlyThrottledResent =
+            new Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options.RetryHandlerOption { ShouldRetry = (delay, attempt, response) => (int)response.StatusCode == 429 };
 
         private async Task<IReadOnlyDictionary<string, GraphReply>> SendBatchAsync(IReadOnlyList<GraphCall> calls, CancellationToken cancellationToken)
         {
@@ -131,7 +136,7 @@ namespace Dropzone.ExoSetup.Engine.Graph
                     using (var response = await result.GetResponseByIdAsync(call.Id).ConfigureAwait(false))
                         reply = await GraphReply.FromAsync(response).ConfigureAwait(false);
                     log.Verbose($"  batch step {call.Label} -> {reply.Status}{(reply.RequestId == null ? string.Empty : $" (request-id {reply.RequestId})")}");
-                    if (reply.IsTransient && attempt < MaxRetries)
+                    if (reply.IsTransient && attempt < MaxRetries && (call.Resendable || reply.Status == 429))
                     {
                         again.Add(call);
                         var delay = reply.RetryAfter ?? TimeSpan.FromSeconds(Math.Pow(2, attempt));

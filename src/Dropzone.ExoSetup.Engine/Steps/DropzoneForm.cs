@@ -28,14 +28,14 @@ namespace Dropzone.ExoSetup.Engine.Steps
         public DateTimeOffset? ClientSecretExpires { get; private set; }
 
         /// <summary>The form's values from what the tenant holds (the organization read beside the app).</summary>
-        public static DropzoneForm From(ApplicationState state, string tenantId = null, string organizationId = null)
+        public static DropzoneForm From(ApplicationState state, string tenantId = null)
         {
             var newest = ClientSecretDetails.Newest(state.ClientSecrets);
             return new DropzoneForm
             {
                 ApplicationClientId = state.AppId,
                 DirectoryTenantId = state.Organization?.TenantId ?? tenantId,
-                OrganizationId = organizationId ?? state.Organization?.InitialDomain,
+                OrganizationId = state.Organization?.InitialDomain,
                 ClientSecretHint = newest?.Hint,
                 ClientSecretExpires = newest?.EndDateTime,
             };

@@ -122,7 +122,7 @@ public static class EntraAuthority
                 if (settings.ConsentRequiredIn.Contains(tid))
                     return Error("invalid_grant", 65001, "AADSTS65001: The user or administrator has not consented to use the application with ID '" + form["client_id"] +
                         "' named 'Microsoft Graph Command Line Tools'. Send an interactive authorization request for this user and resource.", "consent_required");
-                upn = settings.Upn ?? "admin@" + InitialDomain(tenants.Primary);
+                upn = settings.Upn ?? "admin@" + (TenantDirectory.InitialDomainOf(tenants.Primary) ?? "contoso.onmicrosoft.com");
                 oid = settings.Oid;
                 scopes = settings.Scopes;
             }
@@ -157,16 +157,7 @@ public static class EntraAuthority
 
     private static string Base(HttpContext context) => $"https://{context.Request.Host}";
 
-    private static string TenantIdOf(EmulatorStore store)
-    {
-        lock (store.Gate) return (string?)store.State["tenantId"] ?? "";
-    }
-
-    private static string InitialDomain(EmulatorStore store)
-    {
-        lock (store.Gate)
-            return store.Collection("domains").OfType<JsonObject>().FirstOrDefault(d => d["isInitial"]?.GetValue<bool>() == true)?["id"]?.GetValue<string>() ?? "contoso.onmicrosoft.com";
-    }
+    private static string TenantIdOf(EmulatorStore store) => TenantDirectory.TenantIdOf(store) ?? "";
 
     private static string Unsigned(JsonObject payload) =>
         $"{Base64Url.Encode("{\"typ\":\"JWT\",\"alg\":\"none\"}")}.{Base64Url.Encode(payload.ToJsonString())}.";

@@ -32,12 +32,19 @@ BeforeAll {
         $app.passwordCredentials
     }
     function Get-Check([string] $Name) { Test-DropzoneExoIntegration -ApplicationId $AppId | Where-Object Check -EQ $Name }
-    function Set-LifetimePolicy([string] $MaxLifetime) {
+    # The cap as the tenant default policy (its id is UNCONFIRMED: all zeros here) or as a policy
+    # assigned to the app, with an id of its own; the module must name the cap either way.
+    function Set-LifetimePolicy([string] $MaxLifetime, [string] $Where = 'default', [string] $PolicyId = '00000000-0000-0000-0000-000000000000') {
         $state = Get-EmulatorState -Emulator $Emulator
-        $state | Add-Member -Force -NotePropertyName defaultAppManagementPolicy -NotePropertyValue ([pscustomobject]@{
-                id = '00000000-0000-0000-0000-000000000000'; isEnabled = $true
-                applicationRestrictions = @{ passwordCredentials = @(@{ restrictionType = 'passwordLifetime'; maxLifetime = $MaxLifetime; restrictForAppsCreatedAfterDateTime = '2019-01-01T00:00:00Z' }) }
-            })
+        $restriction = @{ passwordCredentials = @(@{ restrictionType = 'passwordLifetime'; maxLifetime = $MaxLifetime; restrictForAppsCreatedAfterDateTime = '2019-01-01T00:00:00Z' }) }
+        if ($Where -eq 'default') {
+            $state | Add-Member -Force -NotePropertyName defaultAppManagementPolicy -NotePropertyValue ([pscustomobject]@{
+                    id = $PolicyId; isEnabled = $true; applicationRestrictions = $restriction })
+        } else {
+            $appObjectId = ($state.applications | Where-Object appId -EQ $AppId).id
+            $state | Add-Member -Force -NotePropertyName appManagementPolicies -NotePropertyValue @([pscustomobject]@{
+                    id = $PolicyId; displayName = 'Contoso secrets'; isEnabled = $true; restrictions = $restriction; appliesTo = @($appObjectId) })
+        }
         Set-EmulatorState -Emulator $Emulator -State $state
         Clear-EmulatorRequestLog -Emulator $Emulator
     }
@@ -104,17 +111,20 @@ Describe 'New-DropzoneClientSecret' {
         (Get-Credentials).Passwords | Should -BeExactly $before.Passwords
     }
 
-    It 'names the cap of a tenant policy that caps lifetimes, and adds nothing' {
-        Set-LifetimePolicy -MaxLifetime 'P180D'
+    It 'names the cap of <Where> policy that caps lifetimes, and adds nothing' -ForEach @(
+        @{ Where = 'the tenant default'; Kind = 'default'; PolicyId = '00000000-0000-0000-0000-000000000000'; Max = 'P180D'; Days = 180 }
+        @{ Where = 'an app-assigned'; Kind = 'app'; PolicyId = '4b2e6c1d-8a3f-4e5b-9c7d-1a2b3c4d5e6f'; Max = 'P90D'; Days = 90 }
+    ) {
+        Set-LifetimePolicy -MaxLifetime $Max -Where $Kind -PolicyId $PolicyId
         $before = Get-Credentials
         $err = { New-DropzoneClientSecret -ApplicationId $AppId -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'ClientSecretLifetimeExceedsPolicy,*' -PassThru
-        $err.Exception.Message | Should -Match 'at 180 days; 730 days were asked'
-        $err.Exception.Message | Should -Match '00000000-0000-0000-0000-000000000000'
-        $err.ErrorDetails.RecommendedAction + $err.Exception.Message | Should -Match '-ValidDays 180'
+        $err.Exception.Message | Should -Match "at $Days days; 730 days were asked"
+        $err.Exception.Message | Should -Match $PolicyId
+        $err.ErrorDetails.RecommendedAction + $err.Exception.Message | Should -Match "-ValidDays $Days"
         (Get-Credentials).Passwords | Should -BeExactly $before.Passwords
         @(Get-Writes | Where-Object path -Like '*addPassword').Count | Should -Be 1
-        New-DropzoneClientSecret -ApplicationId $AppId -ValidDays 180 -Confirm:$false | Should -Not -BeNullOrEmpty
+        New-DropzoneClientSecret -ApplicationId $AppId -ValidDays $Days -Confirm:$false | Should -Not -BeNullOrEmpty
     }
 }
 

@@ -14,7 +14,10 @@ Tasks:
            module against tests/Bench/ManualProcedure.ps1 (the vendor's procedure scripted by hand)
            with -LatencyMilliseconds per Graph request and -ExchangeLatencyMilliseconds per Exchange
            call; Graph requests, round trips, writes, Exchange calls, wall time,
-           Import-Module time and peak working set, printed and written to out/bench.json. Exits 0
+           Import-Module time and peak working set, printed and written to out/bench.json; then
+           tests/Bench/Invoke-TenantsBench.ps1: 50 tenants through Install-DropzoneExoTenantIntegration
+           against the loop of 50 single runs (wall time, calls per tenant, peak working set at 10, 50
+           and 200 tenants), written to out/bench-tenants.json. Exits 0
            even when a target is missed (it is a measurement), non-zero only when the bench failed
   Package  Build, then a PowerShell Gallery package (.nupkg) published with PSResourceGet to a
            local repository under out/, installed from it into a temporary module path in a fresh
@@ -264,7 +267,11 @@ function Invoke-Bench {
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Bench/Invoke-Bench.ps1') `
         -LatencyMilliseconds $LatencyMilliseconds -ExchangeLatencyMilliseconds $ExchangeLatencyMilliseconds `
         -ConsentLagSeconds $ConsentLagSeconds -ExchangeLagSeconds $ExchangeLagSeconds -OutputPath (Join-Path $Out 'bench.json')
-    exit $LASTEXITCODE
+    $single = $LASTEXITCODE
+    Write-Host "`n== Bench, many tenants (fresh pwsh): tests/Bench/Invoke-TenantsBench.ps1 -LatencyMilliseconds $LatencyMilliseconds -ExchangeLatencyMilliseconds $ExchangeLatencyMilliseconds" -ForegroundColor Cyan
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Bench/Invoke-TenantsBench.ps1') `
+        -LatencyMilliseconds $LatencyMilliseconds -ExchangeLatencyMilliseconds $ExchangeLatencyMilliseconds -OutputPath (Join-Path $Out 'bench-tenants.json')
+    exit $(if ($single -ne 0) { $single } else { $LASTEXITCODE })
 }
 
 function Get-TrxCounts {

@@ -22,7 +22,9 @@ namespace TenantEmulator;
 ///   client the customer never consented (partner-center gdap-supported-workloads); a tenant the
 ///   emulator does not serve answers 400 AADSTS90002 "Tenant ... not found".
 /// Tokens are unsigned JWTs (alg none) with tid, oid, upn, scp, aud, exp. Control:
-/// PUT /_emulator/authority {"upn", "scopes", "consentRequiredIn": [tenant ids]}.
+/// PUT /_emulator/authority {"upn", "scopes", "consentRequiredIn": [tenant ids], "latencyMilliseconds"}:
+/// the last a fixed delay per identity request (discovery, devicecode, token; the Bench sets it to
+/// the Graph latency: a token request is a round trip of its own). Reset clears all but scopes.
 /// </summary>
 public static class EntraAuthority
 {
@@ -32,6 +34,8 @@ public static class EntraAuthority
         public string Oid = "0a1b2c3d-1111-4222-8333-944455566677";
         public string Scopes = "Application.ReadWrite.All AppRoleAssignment.ReadWrite.All User.Read";
         public HashSet<string> ConsentRequiredIn = new(StringComparer.OrdinalIgnoreCase);
+        // A request to login.microsoftonline.com is a round trip like a Graph one; 0 = none (the default).
+        public int LatencyMilliseconds;
     }
 
     /// <summary>A self-signed certificate for 127.0.0.1 (server authentication), made at start.</summary>
@@ -53,7 +57,8 @@ public static class EntraAuthority
         var settings = new Settings();
         // Refresh token -> the account's home tenant it was issued in (one account: the partner's).
         var refreshTokens = new ConcurrentDictionary<string, string>();
-        tenants.Primary.AfterReset += () => { lock (settings) { settings.Upn = null; settings.ConsentRequiredIn.Clear(); } };
+        tenants.Primary.AfterReset += () => { lock (settings) { settings.Upn = null; settings.ConsentRequiredIn.Clear(); settings.LatencyMilliseconds = 0; } };
+        Task Delay() { int ms; lock (settings) ms = settings.LatencyMilliseconds; return ms > 0 ? Task.Delay(ms) : Task.CompletedTask; }
 
         app.MapPut("/_emulator/authority", async (HttpRequest request) =>
         {
@@ -62,14 +67,16 @@ public static class EntraAuthority
             {
                 if ((string?)body["upn"] is { } upn) settings.Upn = upn;
                 if ((string?)body["scopes"] is { } scopes) settings.Scopes = scopes;
+                if (body["latencyMilliseconds"] is JsonValue latency && latency.TryGetValue(out int ms) && ms >= 0) settings.LatencyMilliseconds = ms;
                 if (body["consentRequiredIn"] is JsonArray consent)
                     settings.ConsentRequiredIn = new HashSet<string>(consent.Select(c => (string?)c).OfType<string>(), StringComparer.OrdinalIgnoreCase);
             }
             return Results.NoContent();
         });
 
-        app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext context, string tenant) =>
+        app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", async (HttpContext context, string tenant) =>
         {
+            await Delay();
             var authority = $"{Base(context)}/{tenant}";
             return Json(200, new JsonObject
             {
@@ -83,8 +90,10 @@ public static class EntraAuthority
             });
         });
 
-        app.MapPost("/{tenant}/oauth2/v2.0/devicecode", (string tenant) =>
-            Json(200, new JsonObject
+        app.MapPost("/{tenant}/oauth2/v2.0/devicecode", async (string tenant) =>
+        {
+            await Delay();
+            return Json(200, new JsonObject
             {
                 ["device_code"] = "emulator-device-code-" + Guid.NewGuid().ToString("N"),
                 ["user_code"] = "EMULATOR",
@@ -92,10 +101,12 @@ public static class EntraAuthority
                 ["expires_in"] = 900,
                 ["interval"] = 1,
                 ["message"] = "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code EMULATOR to authenticate. (Tenant emulator: approved at once.)",
-            }));
+            });
+        });
 
         app.MapPost("/{tenant}/oauth2/v2.0/token", async (HttpContext context, string tenant) =>
         {
+            await Delay();
             var form = await context.Request.ReadFormAsync();
             var grant = form["grant_type"].ToString();
             string target;

@@ -59,6 +59,7 @@ Set-Location $repoRoot
 if (-not [IO.Path]::IsPathRooted($OutputPath)) { $OutputPath = Join-Path $repoRoot $OutputPath }
 
 Import-Module (Join-Path $repoRoot 'tests/TestHelpers.psm1') -Force
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 $modulePath = Get-TestModulePath
 Import-Module $modulePath -Force
 
@@ -68,16 +69,7 @@ $importSamples = 5
 $memorySamples = 3
 $benchClock = [Diagnostics.Stopwatch]::StartNew()
 
-function Write-Section([string] $Title) { Write-Host ''; Write-Host "== $Title" -ForegroundColor Cyan }
-function Write-Note([string] $Text) { Write-Host "   $Text" -ForegroundColor DarkGray }
 
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    $n = $sorted.Count
-    if ($n -eq 0) { return $null }
-    if ($n % 2) { return $sorted[[int][Math]::Floor($n / 2)] }
-    ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2
-}
 
 function Get-RunCounts {
     # What one measured run sent, from the emulator's request log.
@@ -438,11 +430,7 @@ Disconnect-TestExchange
 
 if ($rows.Count -gt 0) {
     Write-Section "Results (Graph $LatencyMilliseconds ms per request, Exchange $ExchangeLatencyMilliseconds ms per call; ratio = module / script)"
-    $text = ($rows.Text | Format-Table Metric, Module, Script, Ratio, Target, Result -AutoSize | Out-String -Width 200).Trim("`r", "`n")
-    foreach ($line in $text -split "`r?`n") {
-        $color = if ($line -match ' MISS\s*$') { 'Yellow' } elseif ($line -match ' PASS\s*$') { 'Green' } else { 'Gray' }
-        Write-Host "   $($line.TrimEnd())" -ForegroundColor $color
-    }
+    Write-ResultTable -Rows $rows.Text -Property Metric, Module, Script, Ratio, Target, Result
     $misses = @($rows | Where-Object Result -EQ 'MISS')
     Write-Note ''
     Write-Note "Graph requests count inner `$batch requests and direct ones; round trips = top-level /v1.0 requests."

@@ -57,17 +57,10 @@ $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
 Set-Location $repoRoot
 if (-not [IO.Path]::IsPathRooted($OutputPath)) { $OutputPath = Join-Path $repoRoot $OutputPath }
 Import-Module (Join-Path $repoRoot 'tests/TestHelpers.psm1') -Force
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 
 $benchClock = [Diagnostics.Stopwatch]::StartNew()
 $failures = [Collections.Generic.List[string]]::new()
-function Write-Section([string] $Title) { Write-Host ''; Write-Host "== $Title" -ForegroundColor Cyan }
-function Write-Note([string] $Text) { Write-Host "   $Text" -ForegroundColor DarkGray }
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object); $n = $sorted.Count
-    if ($n -eq 0) { return $null }
-    if ($n % 2) { return $sorted[[int][Math]::Floor($n / 2)] }
-    ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2
-}
 
 function New-BenchTenant {
     # A tenant as the portal leaves it: the app registration and its enterprise application.
@@ -311,11 +304,7 @@ foreach (`$row in Import-Csv -LiteralPath '$($sets["memory$n"].Csv)') {
 
 if ($rows.Count -gt 0) {
     Write-Section "Results, many tenants (Graph $LatencyMilliseconds ms, Exchange $ExchangeLatencyMilliseconds ms; ratio = many / loop)"
-    $text = ($rows | Format-Table Metric, Many, Loop, Ratio, Target, Result -AutoSize | Out-String -Width 200).Trim("`r", "`n")
-    foreach ($line in $text -split "`r?`n") {
-        $color = if ($line -match ' MISS\s*$') { 'Yellow' } elseif ($line -match ' PASS\s*$') { 'Green' } else { 'Gray' }
-        Write-Host "   $($line.TrimEnd())" -ForegroundColor $color
-    }
+    Write-ResultTable -Rows $rows -Property Metric, Many, Loop, Ratio, Target, Result
 }
 $report.failures = @($failures)
 $report.benchSeconds = [Math]::Round($benchClock.Elapsed.TotalSeconds, 1)

@@ -15,15 +15,7 @@ BeforeAll {
         $tenant = New-GeneratedTenant -Seed (1000 + $i) -CertificatePool $pool
         $id = '{0:x8}-0000-4000-8000-{1:x12}' -f (0x7e000000 + $i), $i
         $domain = "customer$i.onmicrosoft.com"
-        $tenant.tenantId = $id
-        $tenant.organization.id = $id
-        $tenant.organization.displayName = "Customer $i"
-        $tenant.domains = @([ordered]@{ id = $domain; isInitial = $true; isDefault = $true; isVerified = $true; authenticationType = 'Managed'; supportedServices = @('Email') })
-        $app = $tenant.applications[0]
-        $oldAppId = $app.appId
-        $app.appId = [guid]::NewGuid().ToString()
-        $app.id = [guid]::NewGuid().ToString()
-        foreach ($sp in @($tenant.servicePrincipals | Where-Object { $_.appId -eq $oldAppId })) { $sp.appId = $app.appId }
+        $app = Set-CustomerTenant -Tenant $tenant -TenantId $id -Domain $domain -DisplayName "Customer $i"
         Add-EmulatorTenant -Emulator $Emulator -State $tenant
         $path = Join-Path $Work "customer$i.dropzone.app.crt"
         $certificate = New-TestCertificate -Subject "CN=customer$i.dropzone.app" -Path $path

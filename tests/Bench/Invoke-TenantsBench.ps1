@@ -68,13 +68,7 @@ function New-BenchTenant {
     $tenant = Get-Content (Get-TestTenantFile default) -Raw | ConvertFrom-Json -AsHashtable
     $id = '{0:x8}-0000-4000-8000-{1:x12}' -f (0x5e000000 + $SetNumber), $Index
     $domain = "$Set$Index.onmicrosoft.com"
-    $tenant.tenantId = $id
-    $tenant.organization.id = $id
-    $tenant.organization.displayName = "Customer $Set $Index"
-    $tenant.domains = @([ordered]@{ id = $domain; isInitial = $true; isDefault = $true; isVerified = $true; authenticationType = 'Managed'; supportedServices = @('Email') })
-    $app = $tenant.applications[0]
-    $app.appId = [guid]::NewGuid().ToString()
-    $app.id = [guid]::NewGuid().ToString()
+    $app = Set-CustomerTenant -Tenant $tenant -TenantId $id -Domain $domain -DisplayName "Customer $Set $Index"
     $tenant.servicePrincipals += [ordered]@{ id = [guid]::NewGuid().ToString(); appId = $app.appId; displayName = $app.displayName
         servicePrincipalType = 'Application'; appRoles = @(); tags = @('WindowsAzureActiveDirectoryIntegratedApp') }
     Add-EmulatorTenant -Emulator $emulator -State $tenant

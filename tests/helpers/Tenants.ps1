@@ -111,6 +111,32 @@ function New-GeneratedTenant {
     $tenant
 }
 
+function Set-CustomerTenant {
+    <#
+    .SYNOPSIS
+    Makes -Tenant (a hashtable: the seed read with -AsHashtable, or New-GeneratedTenant) a customer
+    tenant of its own for an emulator with several tenants: -TenantId, its organization named
+    -DisplayName, -Domain as its one initial domain, and its "Dropzone AI" app under new ids (the app's
+    service principals follow). Returns the app.
+    #>
+    param(
+        [Parameter(Mandatory)] $Tenant,
+        [Parameter(Mandatory)][string] $TenantId,
+        [Parameter(Mandatory)][string] $Domain,
+        [Parameter(Mandatory)][string] $DisplayName
+    )
+    $Tenant.tenantId = $TenantId
+    $Tenant.organization.id = $TenantId
+    $Tenant.organization.displayName = $DisplayName
+    $Tenant.domains = @([ordered]@{ id = $Domain; isInitial = $true; isDefault = $true; isVerified = $true; authenticationType = 'Managed'; supportedServices = @('Email') })
+    $app = $Tenant.applications[0]
+    $oldAppId = $app.appId
+    $app.appId = [guid]::NewGuid().ToString()
+    $app.id = [guid]::NewGuid().ToString()
+    foreach ($sp in @($Tenant.servicePrincipals | Where-Object { $_.appId -eq $oldAppId })) { $sp.appId = $app.appId }
+    $app
+}
+
 function Initialize-TenantShape {
     <#
     .SYNOPSIS

@@ -27,7 +27,7 @@ namespace Dropzone.ExoSetup.Cmdlets
     public sealed class InstallDropzoneExoTenantIntegration : DropzoneCmdlet
     {
         private const int ProgressActivityId = 7;
-        private readonly List<(string Tenant, VendorCertificate Certificate, Guid? AppId, string DisplayName)> _rows = new List<(string, VendorCertificate, Guid?, string)>();
+        private readonly List<TenantRow> _rows = new List<TenantRow>();
         private readonly List<TenantIntegrationResult> _results = new List<TenantIntegrationResult>();
         private TokenClaims _tenantClaims;
 
@@ -100,7 +100,7 @@ namespace Dropzone.ExoSetup.Cmdlets
                     appId = parsed;
                 }
                 var certificate = ReadVendorCertificate(CertificatePath, null, ExpectedThumbprint);
-                _rows.Add((tenant, certificate, appId, string.IsNullOrWhiteSpace(DisplayName) ? WellKnown.DefaultDisplayName : DisplayName));
+                _rows.Add(new TenantRow(tenant, certificate, appId, string.IsNullOrWhiteSpace(DisplayName) ? WellKnown.DefaultDisplayName : DisplayName));
             }
             catch (DropzoneException e)
             {
@@ -121,7 +121,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             // Graph work of the next tenants (sign-in to the tenant, the read and plan of step 1) runs
             // ahead, at most ReadAhead tenants in flight, while Exchange works here on the pipeline
             // thread for the tenant at hand. Writes stay in order: a tenant's are made when it is at hand.
-            var ahead = new Task<(GraphConnection Graph, Engine.Planning.GraphSetupPlan Plan)>[_rows.Count];
+            var ahead = new Task<TenantReady>[_rows.Count];
             try
             {
                 for (var i = 0; i < _rows.Count; i++)
@@ -150,8 +150,31 @@ namespace Dropzone.ExoSetup.Cmdlets
         /// <summary>Tenants whose Graph sign-in and first read may run ahead of the one at hand (itself included).</summary>
         internal const int ReadAhead = 4;
 
-        private Task<(GraphConnection Graph, Engine.Planning.GraphSetupPlan Plan)> StartAhead(GraphConnection partner,
-            (string Tenant, VendorCertificate Certificate, Guid? AppId, string DisplayName) row)
+        /// <summary>A row of the CSV, checked: what one tenant's set-up needs.</summary>
+        private sealed class TenantRow
+        {
+            public TenantRow(string tenant, VendorCertificate certificate, Guid? appId, string displayName)
+            {
+                Tenant = tenant;
+                Certificate = certificate;
+                AppId = appId;
+                DisplayName = displayName;
+            }
+
+            public string Tenant { get; }
+            public VendorCertificate Certificate { get; }
+            public Guid? AppId { get; }
+            public string DisplayName { get; }
+        }
+
+        /// <summary>A tenant signed in and read ahead: its connection and the request whose plan read is done.</summary>
+        private sealed class TenantReady
+        {
+            public GraphConnection Graph;
+            public InstallRequest Request;
+        }
+
+        private Task<TenantReady> StartAhead(GraphConnection partner, TenantRow row)
         {
             var cancel = StopToken;
             return Task.Run(async () =>
@@ -159,8 +182,10 @@ namespace Dropzone.ExoSetup.Cmdlets
                 var graph = await GraphConnector.ConnectTenantAsync(partner, row.Tenant, cancel).ConfigureAwait(false);
                 try
                 {
-                    var plan = await IntegrationInstall.ReadAsync(graph.Gateway, Request(row, graph), cancel).ConfigureAwait(false);
-                    return (graph, plan);
+                    var request = Request(row, graph);
+                    var plan = await IntegrationInstall.ReadAsync(graph.Gateway, request, cancel).ConfigureAwait(false);
+                    request.PlanRead = Task.FromResult(plan);
+                    return new TenantReady { Graph = graph, Request = request };
                 }
                 catch
                 {
@@ -170,7 +195,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             });
         }
 
-        private InstallRequest Request((string Tenant, VendorCertificate Certificate, Guid? AppId, string DisplayName) row, GraphConnection graph) => new InstallRequest
+        private InstallRequest Request(TenantRow row, GraphConnection graph) => new InstallRequest
         {
             ApplicationId = row.AppId,
             DisplayName = row.DisplayName,
@@ -181,8 +206,7 @@ namespace Dropzone.ExoSetup.Cmdlets
             Account = graph.Context.Account,
         };
 
-        private TenantIntegrationResult InstallOne(Task<(GraphConnection Graph, Engine.Planning.GraphSetupPlan Plan)> ahead, ExchangeGateway exchange,
-            (string Tenant, VendorCertificate Certificate, Guid? AppId, string DisplayName) row)
+        private TenantIntegrationResult InstallOne(Task<TenantReady> ahead, ExchangeGateway exchange, TenantRow row)
         {
             GraphConnection tenantGraph = null;
             var connected = false;
@@ -202,9 +226,7 @@ namespace Dropzone.ExoSetup.Cmdlets
                 {
                     throw DropzoneErrors.ExchangeCommandFailed(e);
                 }
-                var request = Request(row, tenantGraph);
-                request.PlanRead = Task.FromResult(ready.Plan);
-                var report = IntegrationInstall.Run(StepHost, tenantGraph.Gateway, exchange, request);
+                var report = IntegrationInstall.Run(StepHost, tenantGraph.Gateway, exchange, ready.Request);
                 return TenantIntegrationResult.From(row.Tenant, report, WhatIfRequested);
             }
             catch (DropzoneException e)
